@@ -1,0 +1,107 @@
+// Measures the gateway's cost over a bare undici proxy (req/s, p50/p99, CPU/request) with 1 warm,
+// 1,000 rotating and 10 % forged tokens; BENCH_PROFILE=1 / BENCH_ABLATION=1 say where it goes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ablateAll, profileAll } from './gateway/analysis.ts';
+import { killAll } from './gateway/children.ts';
+import { measureRounds } from './gateway/measure.ts';
+import { compare, type Measured, print } from './gateway/report.ts';
+import {
+  prepare,
+  type Settings,
+  type Setup,
+  scenarios,
+  startGateway,
+  startPrimed,
+} from './gateway/setup.ts';
+
+/**
+ * Overridden by BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS, BENCH_PRIME_REQUESTS,
+ * BENCH_CONNECTIONS and BENCH_PACED_RATE.
+ */
+const SETTINGS: Settings = {
+  seconds: Number(process.env.BENCH_SECONDS ?? 6),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5),
+  primeRequests: Number(process.env.BENCH_PRIME_REQUESTS ?? 15_000),
+  primeMaxSeconds: 12,
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
+  pacedRate: Number(process.env.BENCH_PACED_RATE ?? 300),
+  pacedConnections: 10,
+  tokens: 1_000,
+};
+const MODE =
+  process.env.BENCH_PROFILE === '1'
+    ? 'profile'
+    : process.env.BENCH_ABLATION === '1'
+      ? 'ablation'
+      : 'table';
+
+/** Past this the bench kills its children and fails: scenarios, primings, start-up. */
+function budgetMs(): number {
+  const counts: Record<typeof MODE, [scenarios: number, primings: number]> = {
+    table: [7, 2],
+    profile: [2, 2],
+    ablation: [6, 6],
+  };
+  const [scenarioCount, primings] = counts[MODE];
+  const scenario = SETTINGS.seconds + SETTINGS.rounds * (SETTINGS.warmupSeconds + 0.5);
+  return (scenarioCount * scenario + primings * (SETTINGS.primeMaxSeconds + 2) + 60) * 1_000;
+}
+
+/** Children killed and `workDir` removed however the bench ends; a watchdog on its time. */
+function guard(workDir: string): void {
+  const cleanUp = () => {
+    killAll();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  setTimeout(() => {
+    console.error('gateway bench: over its time budget; stopping');
+    process.exit(2);
+  }, budgetMs()).unref();
+  process.on('exit', cleanUp);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => process.exit(130));
+  }
+}
+
+/** Upstream direct, the bare proxy and the gateway's token mixes, interleaved in rounds. */
+async function measureAll(setup: Setup): Promise<Measured[]> {
+  const all = scenarios(setup.tokens, SETTINGS);
+  const { upstream } = setup;
+  const bare = await startPrimed('bare-proxy', upstream.url, setup, SETTINGS);
+  const gateway = await startGateway(setup, SETTINGS);
+  try {
+    return await measureRounds(
+      [
+        { server: upstream, scenario: all.upstream },
+        { server: bare, upstream, scenario: all.bare },
+        { server: gateway, upstream, scenario: all.warm },
+        { server: gateway, upstream, scenario: all.rotating },
+        { server: gateway, upstream, scenario: all.forged },
+        { server: bare, upstream, scenario: all.barePaced },
+        { server: gateway, upstream, scenario: all.warmPaced },
+      ],
+      SETTINGS,
+    );
+  } finally {
+    await Promise.all([bare.stop(), gateway.stop()]);
+  }
+}
+
+async function main(): Promise<void> {
+  const workDir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
+  guard(workDir);
+  const setup = await prepare(workDir, SETTINGS);
+  try {
+    if (MODE === 'profile') return await profileAll(setup, SETTINGS);
+    if (MODE === 'ablation') return await ablateAll(setup, SETTINGS);
+    const rows = compare(await measureAll(setup));
+    print(rows, { ...SETTINGS, cpus: availableParallelism(), node: process.version });
+  } finally {
+    await setup.upstream.stop();
+  }
+}
+
+await main();

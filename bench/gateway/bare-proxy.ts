@@ -1,0 +1,77 @@
+// The reference the gateway is measured against: node:http forwarding method, path, headers
+// and body to the upstream through an undici Pool and streaming the answer back, no checks.
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
+import { type Dispatcher, Pool } from 'undici';
+import { type BenchServer, serve } from './bench-server.ts';
+
+/** Headers that describe one connection, never forwarded (RFC 9110 §7.6.1), and Host. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+function relayed(headers: Dispatcher.ResponseData['headers']): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return (
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0
+  );
+}
+
+function forwarder(pool: Pool) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const answer = await pool.request({
+        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+        path: req.url ?? '/',
+        headers: endToEnd(req.headers),
+        body: hasBody(req) ? req : null,
+      });
+      res.writeHead(answer.statusCode, relayed(answer.headers));
+      // The same streaming the gateway uses (pipe, errors handled), so the comparison
+      // measures the gateway's checks rather than two ways of streaming.
+      answer.body.on('error', () => res.destroy());
+      res.on('close', () => {
+        if (!res.writableFinished) answer.body.destroy();
+      });
+      answer.body.pipe(res);
+    } catch {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    }
+  };
+}
+
+export async function startBareProxy(upstreamUrl: string): Promise<BenchServer> {
+  const pool = new Pool(new URL(upstreamUrl).origin, {
+    connections: 128,
+    keepAliveTimeout: 10_000,
+  });
+  return serve(createServer(forwarder(pool)), () => pool.close());
+}

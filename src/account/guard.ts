@@ -1,0 +1,75 @@
+// The steps every /account route shares: errors become pages (never a stack or a 500
+// without a page), and merchant-only handlers run only for a live session.
+import type { Context, Middleware } from 'koa';
+import { ScopegateError } from '../errors/index.ts';
+import { accountErrorPage } from '../pages/account-error.ts';
+import { sendPage } from '../pages/layout.ts';
+import type { MerchantStore, StoredMerchant } from '../store/types.ts';
+import { loginUrl } from './paths.ts';
+import { type MerchantSession, readMerchantSession } from './session.ts';
+
+/** The merchant behind a request, from a valid session whose merchant still exists. */
+export interface SignedIn {
+  session: MerchantSession;
+  merchant: StoredMerchant;
+}
+
+const HEADINGS: Record<number, string> = {
+  400: 'That request was not understood',
+  403: 'That form could not be verified',
+  404: 'Not found',
+  413: 'That form was too large',
+};
+
+/** Sends an /account error page with `status`. */
+export function sendAccountError(ctx: Context, status: number, description: string): void {
+  sendPage(ctx, {
+    title: 'Error',
+    status,
+    body: accountErrorPage(HEADINGS[status] ?? 'Something is not right', description),
+  });
+}
+
+/** Client errors become their page; anything else a 500 page, reported on the app. */
+export const pageErrors: Middleware = async (ctx, next) => {
+  try {
+    await next();
+  } catch (err) {
+    const e = err as { status?: unknown; expose?: unknown; message?: unknown };
+    if (err instanceof ScopegateError && err.expose) {
+      return sendAccountError(ctx, err.status, err.message);
+    }
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+      return sendAccountError(ctx, e.status, 'the request could not be read');
+    }
+    ctx.app.emit('error', err, ctx);
+    sendAccountError(ctx, 500, 'something went wrong on our side; try again');
+  }
+};
+
+/** The signed-in merchant of this request, if any. */
+export async function signedInMerchant(
+  ctx: Context,
+  merchants: MerchantStore,
+): Promise<SignedIn | undefined> {
+  const session = readMerchantSession(ctx);
+  if (!session) return undefined;
+  const merchant = await merchants.get(session.merchantId);
+  return merchant ? { session, merchant } : undefined;
+}
+
+/** A route handler that runs only for a signed-in merchant. */
+export type MerchantHandler = (ctx: Context, account: SignedIn) => Promise<void>;
+
+/** Runs `handler` for a signed-in merchant; otherwise sends the browser to sign in. */
+export function asMerchant(merchants: MerchantStore, handler: MerchantHandler): Middleware {
+  return async (ctx) => {
+    const account = await signedInMerchant(ctx, merchants);
+    if (!account) {
+      ctx.redirect(loginUrl(ctx.path));
+      ctx.status = 303;
+      return;
+    }
+    await handler(ctx, account);
+  };
+}

@@ -1,0 +1,45 @@
+// The merchant account pages (/account/*): sign-in and sign-out, the connected-apps list
+// and revocation, each route an ordered list of steps. Mounted on the authorization server.
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Revoker } from '../revocation/revoke.ts';
+import type { ScopeCatalogue } from '../scopes/index.ts';
+import type { Store } from '../store/types.ts';
+import { confirmRevoke, listApps, submitRevoke } from './apps.ts';
+import { asMerchant, type MerchantHandler, pageErrors } from './guard.ts';
+import { showLogin, submitLogin, submitLogout } from './login.ts';
+import { APPS_PATH } from './paths.ts';
+
+export { MERCHANT_REVOKE_REASON } from './apps.ts';
+export { type MerchantSession, SESSION_TTL_SECONDS, startMerchantSession } from './session.ts';
+
+/** What the account pages need from the composition root. */
+export interface AccountDeps {
+  store: Store;
+  revoker: Revoker;
+  catalogue: ScopeCatalogue;
+  /** Keys the CSRF tokens (the first cookie key). Cookies are signed with the app's `keys`. */
+  cookieKey: string;
+}
+
+/**
+ * The /account routes. Mount on a Koa app whose `keys` sign cookies (the oidc-provider
+ * instance): `app.use(accountRoutes(deps).routes())`.
+ */
+export function accountRoutes(deps: AccountDeps): Router {
+  const router = new Router();
+  const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const merchant = (handler: MerchantHandler) => asMerchant(deps.store.merchants, handler);
+
+  router.get('/account', pageErrors, async (ctx) => {
+    ctx.status = 303;
+    ctx.redirect(APPS_PATH);
+  });
+  router.get('/account/login', pageErrors, showLogin(deps));
+  router.post('/account/login', pageErrors, form, submitLogin(deps));
+  router.post('/account/logout', pageErrors, form, submitLogout(deps));
+  router.get('/account/apps', pageErrors, merchant(listApps(deps)));
+  router.get('/account/apps/:id/revoke', pageErrors, merchant(confirmRevoke(deps)));
+  router.post('/account/apps/:id/revoke', pageErrors, form, merchant(submitRevoke(deps)));
+  return router;
+}

@@ -1,0 +1,102 @@
+// The operator API on the admin listener: apps, merchants and installations (DESIGN.md
+// §10). Bearer-protected; every bad input is a 4xx naming each problem.
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { publicView, type RegistryDeps, registerApp } from '../apps/registry.ts';
+import { invalidRequest, notFound } from '../errors/index.ts';
+import { jsonErrors } from '../http/errors.ts';
+import { healthRoutes } from '../http/health.ts';
+import type { Logger } from '../log.ts';
+import { createMerchant } from '../merchants/service.ts';
+import type { Revoker } from '../revocation/revoke.ts';
+import type { InstallationFilter, Store } from '../store/types.ts';
+import type { Webhooks } from '../webhooks/index.ts';
+import { requireAdminToken } from './auth.ts';
+
+export interface AdminDeps {
+  store: Store;
+  revoker: Revoker;
+  registry: RegistryDeps;
+  adminToken: string;
+  logger: Logger;
+  webhooks?: Pick<Webhooks, 'adminRoutes'>;
+}
+
+function query(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalidRequest('the body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+export function createAdminApp(deps: AdminDeps): Koa {
+  const { store, logger } = deps;
+  const app = new Koa();
+  app.silent = true;
+  app.on('error', (err: Error) => logger.debug({ err }, 'admin connection error'));
+  const router = new Router({ prefix: '/admin' });
+
+  router.post('/apps', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = await registerApp(deps.registry, objectBody(ctx.request.body));
+  });
+
+  router.get('/apps/:id', async (ctx) => {
+    const found = await store.apps.get(ctx.params.id ?? '');
+    if (!found) throw notFound(`app ${ctx.params.id}`);
+    ctx.body = publicView(found);
+  });
+
+  router.post('/merchants', async (ctx) => {
+    const merchant = await createMerchant(store.merchants, objectBody(ctx.request.body));
+    ctx.status = 201;
+    ctx.body = { id: merchant.id, email: merchant.email, sites: merchant.sites };
+  });
+
+  router.get('/installations', async (ctx) => {
+    const filter: InstallationFilter = {};
+    for (const key of ['app', 'site', 'merchant'] as const) {
+      const v = query(ctx.query[key]);
+      if (v) filter[key] = v;
+    }
+    ctx.body = { installations: await store.installations.list(filter) };
+  });
+
+  router.get('/installations/:id', async (ctx) => {
+    const found = await store.installations.get(ctx.params.id ?? '');
+    if (!found) throw notFound(`installation ${ctx.params.id}`);
+    ctx.body = found;
+  });
+
+  router.post('/installations/:id/revoke', async (ctx) => {
+    const body = ctx.request.body === undefined ? {} : objectBody(ctx.request.body);
+    const reason = body.reason;
+    if (reason !== undefined && (typeof reason !== 'string' || reason.length > 500)) {
+      throw invalidRequest('invalid revocation', [
+        { path: 'reason', message: 'must be a string of at most 500 characters' },
+      ]);
+    }
+    ctx.body = await deps.revoker.revoke(ctx.params.id ?? '', {
+      by: 'operator',
+      reason: reason ?? null,
+    });
+  });
+
+  app.use(jsonErrors(logger));
+  app.use(healthRoutes(() => store.ping()));
+  app.use(requireAdminToken(deps.adminToken, (p) => p === '/healthz' || p === '/readyz'));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: false }));
+  const hooks = deps.webhooks?.adminRoutes();
+  if (hooks) {
+    app.use(hooks.routes());
+    app.use(hooks.allowedMethods({ throw: false }));
+  }
+  return app;
+}

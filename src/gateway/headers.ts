@@ -1,0 +1,103 @@
+// What the upstream sees of the client's headers: hop-by-hop, method-override and URL
+// rewrite headers, client-sent identity headers and the bearer token are dropped; the
+// gateway's identity headers and forwarding headers are set from what it verified.
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { VerifiedToken } from './token-cache.ts';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+const NEVER_FORWARDED = new Set([
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
+  'x-original-url',
+  'x-rewrite-url',
+  'x-original-method',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
+]);
+
+/** The X-Forwarded-* values the upstream receives. */
+export interface Forwarding {
+  /** The client chain, nearest last. */
+  forwardedFor: string;
+  host: string;
+  proto: string;
+}
+
+/**
+ * Forwarding values for a request: rebuilt from the connection, except that a trusted
+ * proxy's X-Forwarded-* are kept (with the proxy appended to the chain).
+ */
+export function forwardingOf(
+  req: IncomingMessage,
+  trustedProxies: ReadonlySet<string>,
+): Forwarding {
+  const peer = (req.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
+  const own: Forwarding = {
+    forwardedFor: peer,
+    host: req.headers.host ?? '',
+    proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
+  };
+  if (!trustedProxies.has(peer)) return own;
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const chain = first(req.headers['x-forwarded-for']);
+  return {
+    forwardedFor: chain ? `${chain}, ${peer}` : peer,
+    host: first(req.headers['x-forwarded-host']) ?? own.host,
+    proto: first(req.headers['x-forwarded-proto']) ?? own.proto,
+  };
+}
+
+/** The request headers to send upstream. */
+export function upstreamHeaders(
+  incoming: IncomingHttpHeaders,
+  token: VerifiedToken,
+  info: Forwarding & { requestId: string },
+  forwardAuthorization: boolean,
+): Record<string, string | string[]> {
+  const connectionListed = new Set(
+    String(incoming.connection ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined) continue;
+    if (HOP_BY_HOP.has(name) || NEVER_FORWARDED.has(name) || connectionListed.has(name)) continue;
+    if (name.startsWith('x-scopegate-')) continue;
+    if (name === 'authorization' && !forwardAuthorization) continue;
+    out[name] = value;
+  }
+  out['x-scopegate-app'] = token.client_id;
+  out['x-scopegate-site'] = token.site;
+  out['x-scopegate-merchant'] = token.sub;
+  out['x-scopegate-scopes'] = token.scopes.join(' ');
+  out['x-scopegate-installation'] = token.installation;
+  out['x-request-id'] = info.requestId;
+  out['x-forwarded-for'] = info.forwardedFor;
+  out['x-forwarded-host'] = info.host;
+  out['x-forwarded-proto'] = info.proto;
+  return out;
+}
+
+/** Response headers from the upstream that must not be relayed as they are. */
+export function relayable(name: string): boolean {
+  return !HOP_BY_HOP.has(name.toLowerCase());
+}

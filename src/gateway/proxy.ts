@@ -1,0 +1,155 @@
+// The last step: stream the request to the upstream with undici (a keep-alive pool per
+// upstream) and stream its answer back. Body size limited (413); connect and header
+// timeouts are 504, an unreachable upstream 502; upstream errors pass through as they are.
+import type { IncomingMessage } from 'node:http';
+import { Transform, type TransformCallback } from 'node:stream';
+import { Pool } from 'undici';
+import { GatewayError } from './errors.ts';
+
+export interface ProxyOptions {
+  maxBodyBytes: number;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: NodeJS.ReadableStream;
+}
+
+class BodyLimit extends Transform {
+  private seen = 0;
+  private readonly limit: number;
+  exceeded = false;
+
+  constructor(limit: number) {
+    super();
+    this.limit = limit;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.limit) {
+      this.exceeded = true;
+      done(
+        new GatewayError(413, 'payload_too_large', `the request body exceeds ${this.limit} bytes`),
+      );
+      return;
+    }
+    done(null, chunk);
+  }
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+]);
+const TIMEOUTS = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+function hasBody(req: IncomingMessage): boolean {
+  return (
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+  );
+}
+
+export class Upstreams {
+  private readonly pools = new Map<string, Pool>();
+  private readonly opts: ProxyOptions;
+
+  constructor(opts: ProxyOptions) {
+    this.opts = opts;
+  }
+
+  /** Upstream base URL → its pool and path prefix, parsed once. */
+  private readonly targets = new Map<string, { pool: Pool; basePath: string }>();
+
+  private target(baseUrl: string): { pool: Pool; basePath: string } {
+    let target = this.targets.get(baseUrl);
+    if (!target) {
+      const base = new URL(baseUrl);
+      target = { pool: this.pool(base.origin), basePath: base.pathname.replace(/\/$/, '') };
+      this.targets.set(baseUrl, target);
+    }
+    return target;
+  }
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: 128,
+        connectTimeout: this.opts.connectTimeoutMs,
+        headersTimeout: this.opts.headersTimeoutMs,
+        bodyTimeout: this.opts.bodyTimeoutMs,
+        keepAliveTimeout: 10_000,
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  /** Sends `req` to `baseUrl` + `path`; the caller relays the answer. */
+  async forward(
+    baseUrl: string,
+    path: string,
+    req: IncomingMessage,
+    headers: Record<string, string | string[]>,
+  ): Promise<UpstreamResponse> {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.opts.maxBodyBytes) {
+      throw new GatewayError(
+        413,
+        'payload_too_large',
+        `the request body exceeds ${this.opts.maxBodyBytes} bytes`,
+      );
+    }
+    const { pool, basePath } = this.target(baseUrl);
+    const limit = new BodyLimit(this.opts.maxBodyBytes);
+    let body: BodyLimit | null = null;
+    if (hasBody(req)) {
+      // A client that goes away mid-body destroys the stream; the failure reaches us through
+      // undici's rejection, so the stream's own error event must not go unhandled.
+      limit.on('error', () => {});
+      req.on('error', (err) => limit.destroy(err));
+      body = req.pipe(limit);
+    }
+    try {
+      const res = await pool.request({
+        method: req.method as 'GET',
+        path: `${basePath}${path}`,
+        headers,
+        body,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      if (limit.exceeded || err instanceof GatewayError) {
+        throw new GatewayError(
+          413,
+          'payload_too_large',
+          `the request body exceeds ${this.opts.maxBodyBytes} bytes`,
+        );
+      }
+      const code = (err as { code?: string }).code ?? '';
+      if (TIMEOUTS.has(code))
+        throw new GatewayError(504, 'upstream_timeout', 'the upstream did not answer in time');
+      if (UNREACHABLE.has(code) || code.startsWith('UND_ERR')) {
+        throw new GatewayError(502, 'bad_gateway', 'the upstream is unreachable');
+      }
+      throw new GatewayError(502, 'bad_gateway', 'the upstream request failed');
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+  }
+}

@@ -1,0 +1,128 @@
+// Verifies a bearer JWT as an access token of this authorization server: pinned
+// algorithms, `typ: at+jwt`, issuer, audience, time claims with a small tolerance, and
+// the scopegate claims. Keys come from a local JWKS; an unknown `kid` triggers one
+// rate-limited reload, so key rotation needs no restart.
+import {
+  createLocalJWKSet,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
+import { SIGNING_ALG } from '../keys/index.ts';
+import { TokenCache, type VerifiedToken } from './token-cache.ts';
+
+export interface VerifierOptions {
+  issuer: string;
+  audience: string;
+  /** Loads the public JWKS (from KEYS_DIR or the issuer). */
+  loadKeys: () => Promise<JSONWebKeySet>;
+  clockToleranceSeconds?: number;
+  cacheSize?: number;
+  /** Minimum time between two reloads triggered by unknown kids. */
+  reloadIntervalMs?: number;
+  now?: () => number;
+}
+
+export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; reason: string };
+
+function claimsOf(payload: JWTPayload): VerifiedToken | undefined {
+  const { sub, client_id, scope, site, installation, jti, exp } = payload as Record<
+    string,
+    unknown
+  >;
+  const strings = [sub, client_id, scope, site, installation, jti];
+  if (!strings.every((s) => typeof s === 'string' && s !== '') || typeof exp !== 'number') {
+    return undefined;
+  }
+  return {
+    sub: sub as string,
+    client_id: client_id as string,
+    scopes: (scope as string).split(' ').filter(Boolean),
+    site: site as string,
+    installation: installation as string,
+    jti: jti as string,
+    exp,
+  };
+}
+
+export interface AccessTokenVerifier {
+  verify(token: string): Promise<VerifyResult>;
+  /** Entries in the verified-token cache. */
+  readonly cacheSize: number;
+}
+
+export async function createVerifier(opts: VerifierOptions): Promise<AccessTokenVerifier> {
+  const now = opts.now ?? Date.now;
+  const cache = new TokenCache(opts.cacheSize ?? 100_000, now);
+  const reloadInterval = opts.reloadIntervalMs ?? 5_000;
+  let keys: JWTVerifyGetKey = createLocalJWKSet(await opts.loadKeys());
+  let lastReload = now();
+  let reloading: Promise<void> | undefined;
+
+  async function reload(): Promise<boolean> {
+    if (now() - lastReload < reloadInterval) return false;
+    lastReload = now();
+    reloading ??= opts
+      .loadKeys()
+      .then((jwks) => {
+        keys = createLocalJWKSet(jwks);
+      })
+      .finally(() => {
+        reloading = undefined;
+      });
+    await reloading.catch(() => undefined);
+    return true;
+  }
+
+  const verifyOnce = (token: string) =>
+    jwtVerify(token, keys, {
+      algorithms: [SIGNING_ALG],
+      typ: 'at+jwt',
+      issuer: opts.issuer,
+      audience: opts.audience,
+      clockTolerance: opts.clockToleranceSeconds ?? 5,
+      requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'scope'],
+      currentDate: new Date(now()),
+    });
+
+  return {
+    get cacheSize() {
+      return cache.size;
+    },
+    async verify(token) {
+      const hit = cache.get(token);
+      if (hit) return { ok: true, token: hit };
+      let payload: JWTPayload;
+      try {
+        payload = (await verifyOnce(token)).payload;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'ERR_JWKS_NO_MATCHING_KEY' && (await reload())) {
+          try {
+            payload = (await verifyOnce(token)).payload;
+          } catch {
+            return { ok: false, reason: 'the token is not valid' };
+          }
+        } else {
+          return { ok: false, reason: reasonFor(code) };
+        }
+      }
+      const claims = claimsOf(payload);
+      if (!claims) return { ok: false, reason: 'the token lacks scopegate claims' };
+      cache.set(token, claims);
+      return { ok: true, token: claims };
+    },
+  };
+}
+
+function reasonFor(code: string | undefined): string {
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'the token has expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return 'the token is not valid here (issuer, audience, type or time)';
+    default:
+      return 'the token is not valid';
+  }
+}
