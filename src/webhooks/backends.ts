@@ -39,6 +39,8 @@ export interface BackendOptions {
   retentionMs: number;
   concurrency: number;
   lockDurationMs: number;
+  /** How long close() waits for running attempts. */
+  drainTimeoutMs: number;
 }
 
 /** What the development backend logs when it is chosen. */
@@ -64,7 +66,11 @@ function redisBackend(opts: BackendOptions, url: string): Backend {
   const adminClient = new Redis(url, { ...CLIENT_OPTIONS, enableAutoPipelining: true });
   adminClient.on('error', onError('webhook admin connection'));
   // BullMQ's blocking commands need a client that never gives up a command.
-  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  // Its blocking duplicate inherits the options: both reconnect within a second.
+  const connection = new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: CLIENT_OPTIONS.retryStrategy,
+  });
   connection.on('error', onError('webhook queue connection'));
   const clients = [adminClient, connection];
   const queue = createBullDeliveryQueue({
@@ -72,6 +78,7 @@ function redisBackend(opts: BackendOptions, url: string): Backend {
     prefix: keys.webhookQueuePrefix(),
     concurrency: opts.concurrency,
     lockDurationMs: opts.lockDurationMs,
+    drainTimeoutMs: opts.drainTimeoutMs,
     maxFailures: MAX_FAILURES,
     logger: opts.logger,
   });

@@ -96,6 +96,7 @@ async function deadLetter(log: DeliveryLog, id: string, error: Error): Promise<v
 
 /** Builds the webhook subsystem; nothing is delivered until startWorker(). */
 export function createWebhooks(deps: WebhooksDeps): Webhooks {
+  const attemptTimeoutMs = deps.attemptTimeoutMs ?? 15_000;
   const backend = createBackend({
     store: deps.store,
     logger: deps.logger,
@@ -104,6 +105,8 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     retentionMs: deps.retentionMs ?? 7 * DAY_MS,
     concurrency: deps.concurrency ?? 50,
     lockDurationMs: deps.lockDurationMs ?? 30_000,
+    // An attempt's own timeout, then its log write.
+    drainTimeoutMs: attemptTimeoutMs + 5_000,
   });
   const { queue } = backend;
   const { log } = backend.admin;
@@ -126,7 +129,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     async startWorker() {
       agent ??= deliveryAgent({
         allowPrivateAddresses: deps.allowPrivateAddresses,
-        connectTimeoutMs: Math.min(deps.attemptTimeoutMs ?? 15_000, 10_000),
+        connectTimeoutMs: Math.min(attemptTimeoutMs, 10_000),
       });
       const worker = backend.worker();
       const handler = attemptRunner({
@@ -135,7 +138,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         schedule: deps.schedule ?? defaultRetrySchedule(),
         openSecrets: secretOpener(deps.sealingKey),
         dispatcher: agent,
-        attemptTimeoutMs: deps.attemptTimeoutMs ?? 15_000,
+        attemptTimeoutMs,
         logger: deps.logger,
       });
       await queue.consume(handler, (id, error) => deadLetter(worker.log, id, error));

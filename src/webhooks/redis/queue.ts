@@ -27,7 +27,25 @@ export interface BullQueueOptions {
   lockDurationMs: number;
   /** Handler throws (infrastructure errors) retried per job before it is given up. */
   maxFailures: number;
+  /** How long close() waits for running attempts to finish (they time out on their own). */
+  drainTimeoutMs: number;
   logger: Logger;
+}
+
+/** How long close() waits for BullMQ's own clean-up once no attempt is running. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** true when `promise` settles within `ms`, false otherwise (never rejects). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A DeliveryQueue on BullMQ; several processes may consume it at once. */
@@ -46,6 +64,7 @@ export function createBullDeliveryQueue(opts: BullQueueOptions): DeliveryQueue {
   });
   queue.on('error', (err) => opts.logger.error({ err }, 'webhook queue error'));
   let worker: Worker<JobData> | undefined;
+  const running = new Set<Promise<unknown>>();
 
   return {
     async enqueue(jobs) {
@@ -64,7 +83,9 @@ export function createBullDeliveryQueue(opts: BullQueueOptions): DeliveryQueue {
     },
     async consume(handler, onExhausted) {
       const process = async (job: Job<JobData>, token?: string) => {
-        const next = await handler(job.data.d);
+        const attempt = handler(job.data.d);
+        running.add(attempt);
+        const next = await attempt.finally(() => running.delete(attempt));
         if (next.kind === 'later') {
           await job.moveToDelayed(Date.now() + Math.max(1, Math.round(next.delayMs)), token);
           throw new DelayedError();
@@ -92,8 +113,17 @@ export function createBullDeliveryQueue(opts: BullQueueOptions): DeliveryQueue {
       await worker.waitUntilReady();
     },
     async close() {
-      await worker?.close();
-      await queue.close();
+      if (worker) {
+        const closing = worker.close();
+        await settlesWithin(Promise.allSettled(running), opts.drainTimeoutMs);
+        // With no attempt left, BullMQ still waits for its blocking client to emit 'end',
+        // which a client waiting between reconnection attempts never does
+        // (taskforcesh/bullmq#4656); its sockets and timers are gone by then, so move on.
+        if (!(await settlesWithin(closing, CLOSE_GRACE_MS))) {
+          opts.logger.warn('webhook worker: Redis unreachable at close, connections dropped');
+        }
+      }
+      await settlesWithin(queue.close(), CLOSE_GRACE_MS);
     },
   };
 }
