@@ -209,7 +209,7 @@ export async function startSystem(opts: {
       ready: () => store.ping(),
       trustedProxies: config.trustedProxies,
     });
-    const server = createServer(gateway.callback());
+    const server = createServer(gateway);
     servers.push(server);
     urls.gateway = await listen(server, config.gatewayPort);
   }

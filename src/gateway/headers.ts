@@ -64,6 +64,19 @@ export function forwardingOf(
   };
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
+/** The header names a Connection header lists (RFC 9110 §7.6.1); none for the usual values. */
+function listedIn(connection: string | undefined): ReadonlySet<string> {
+  if (!connection || connection === 'keep-alive' || connection === 'close') return NONE;
+  return new Set(
+    connection
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
 /** The request headers to send upstream. */
 export function upstreamHeaders(
   incoming: IncomingHttpHeaders,
@@ -71,12 +84,7 @@ export function upstreamHeaders(
   info: Forwarding & { requestId: string },
   forwardAuthorization: boolean,
 ): Record<string, string | string[]> {
-  const connectionListed = new Set(
-    String(incoming.connection ?? '')
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const connectionListed = listedIn(incoming.connection);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined) continue;

@@ -37,7 +37,7 @@ export interface Exchange {
 
 type Step = (x: Exchange, deps: GatewayDeps) => void | Promise<void>;
 
-function need<T>(value: T | undefined, what: string): T {
+export function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`pipeline order: ${what} missing`);
   return value;
 }
@@ -58,8 +58,8 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
 
 export const authenticate: Step = async (x, deps) => {
   const header = x.req.headers.authorization;
-  const query = new URLSearchParams(need(x.target, 'target').query);
-  if (query.has('access_token'))
+  const query = need(x.target, 'target').query;
+  if (query.includes('access_token') && new URLSearchParams(query).has('access_token'))
     throw invalidToken('tokens are accepted in the Authorization header only');
   if (!header) throw invalidToken('a bearer access token is required');
   const token = BEARER.exec(header)?.[1];
@@ -126,13 +126,10 @@ export const PIPELINE: readonly Step[] = [
   proxy,
 ];
 
-export async function runPipeline(
-  req: IncomingMessage,
-  forwarding: Forwarding,
-  deps: GatewayDeps,
-): Promise<Exchange> {
+/** A new exchange; the request id is the client's when well-formed, else a new one. */
+export function newExchange(req: IncomingMessage, forwarding: Forwarding): Exchange {
   const incomingId = req.headers['x-request-id'];
-  const x: Exchange = {
+  return {
     req,
     forwarding,
     requestId:
@@ -140,10 +137,13 @@ export async function runPipeline(
         ? incomingId
         : randomUUID(),
   };
+}
+
+/** Runs every step in order; resolves with `x.response` set or rejects with the refusal. */
+export async function runPipeline(x: Exchange, deps: GatewayDeps): Promise<void> {
   for (const step of PIPELINE) {
     // Most steps are synchronous; awaiting only real promises saves a microtask per step.
     const pending = step(x, deps);
     if (pending) await pending;
   }
-  return x;
 }

@@ -114,14 +114,16 @@ export class Upstreams {
       );
     }
     const { pool, basePath } = this.target(baseUrl);
-    const limit = new BodyLimit(this.opts.maxBodyBytes);
+    let limit: BodyLimit | undefined;
     let body: BodyLimit | null = null;
     if (hasBody(req)) {
+      const bounded = new BodyLimit(this.opts.maxBodyBytes);
+      limit = bounded;
       // A client that goes away mid-body destroys the stream; the failure reaches us through
       // undici's rejection, so the stream's own error event must not go unhandled.
-      limit.on('error', () => {});
-      req.on('error', (err) => limit.destroy(err));
-      body = req.pipe(limit);
+      bounded.on('error', () => {});
+      req.on('error', (err) => bounded.destroy(err));
+      body = req.pipe(bounded);
     }
     try {
       const res = await pool.request({
@@ -132,7 +134,7 @@ export class Upstreams {
       });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
-      if (limit.exceeded || err instanceof GatewayError) {
+      if (limit?.exceeded || err instanceof GatewayError) {
         throw new GatewayError(
           413,
           'payload_too_large',
