@@ -1,0 +1,50 @@
+// What a remediation task needs and the least access mode that does it (rule 1 of the
+// access policy). Inspections (diagnostic, retest) never need writes: each write a task
+// names is narrowed to the read of its resource.
+import { minimal, parseScope, scopeOf } from '../scopes/index.ts';
+import type { AccessMode, RemediationTask, TaskKind } from './types.ts';
+
+/** Task kinds that only look: evidence, code and config are inspected, never changed. */
+export const INSPECTION_KINDS: readonly TaskKind[] = ['diagnostic', 'retest'];
+
+export function isInspection(task: RemediationTask): boolean {
+  return INSPECTION_KINDS.includes(task.kind);
+}
+
+function isWrite(scope: string): boolean {
+  return parseScope(scope)?.action === 'write';
+}
+
+/** The read of a scope's resource (the scope itself when malformed). */
+export function readOf(scope: string): string {
+  const p = parseScope(scope);
+  return p ? scopeOf(p.resource, 'read') : scope;
+}
+
+/** The write scopes an inspection names, which it never needs. */
+export function inspectionWrites(task: RemediationTask): string[] {
+  return isInspection(task) ? minimal(task.required_scopes).filter(isWrite) : [];
+}
+
+/** What the task can be done with, minimal: its required scopes, reads only for an inspection. */
+export function neededScopes(task: RemediationTask): string[] {
+  const required = minimal(task.required_scopes);
+  return isInspection(task) ? minimal(required.map(readOf)) : required;
+}
+
+/** true when the task says, in words, why its writes cannot be staged for review. */
+export function hasLiveWriteReason(task: RemediationTask): boolean {
+  const reason = task.needs_live_write?.reason;
+  return typeof reason === 'string' && reason.trim() !== '';
+}
+
+/**
+ * The least mode that completes the task with `needed`: nothing → ticket-only, reads →
+ * read-only, writes → review-only (staged proposals the merchant approves), and
+ * connected only when the task gives a reason why staging cannot work.
+ */
+export function leastMode(task: RemediationTask, needed: readonly string[]): AccessMode {
+  if (needed.length === 0) return 'ticket-only';
+  if (!needed.some(isWrite)) return 'read-only';
+  return hasLiveWriteReason(task) ? 'connected' : 'review-only';
+}
