@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import type { Role } from '../main.ts';
 import { appCommands } from './apps.ts';
 import { installationCommands } from './installations.ts';
+import { keyCommands } from './keys.ts';
 
 /** Every role, checked against `Role` by the type (a new role fails to compile here). */
 const ROLE_CHOICES: Record<Role, true> = {
@@ -33,5 +34,6 @@ program
 
 installationCommands(program);
 appCommands(program);
+keyCommands(program);
 
 await program.parseAsync(process.argv);

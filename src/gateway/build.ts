@@ -3,25 +3,18 @@
 // parts, the upstream pool and the usage counter.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JSONWebKeySet, JWK } from 'jose';
 import type { Config } from '../config/index.ts';
 import { ConfigError } from '../config/index.ts';
+import { readSigningKeys } from '../keys/jwks-file.ts';
+import { publicJwks } from '../keys/public.ts';
+import type { SigningKeyWatch } from '../keys/watch.ts';
 import { type CompiledRoute, compileRoutes } from './routes.ts';
 import { type AccessTokenVerifier, createVerifier } from './verify-access-token.ts';
 
 const DEFAULT_ROUTES = join(import.meta.dirname, '..', '..', 'config', 'routes.json');
-const PRIVATE_PARTS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
-/** The public half of private JWKs. */
-export function publicJwks(keys: readonly JWK[]): JSONWebKeySet {
-  return {
-    keys: keys.map((k) => {
-      const pub: JWK = { ...k };
-      for (const part of PRIVATE_PARTS) delete pub[part];
-      return pub;
-    }),
-  };
-}
+/** The public half of private JWKs (an allow-list: no private parts, no key metadata). */
+export { publicJwks } from '../keys/public.ts';
 
 /** The route table, or a ConfigError naming every problem. */
 export function loadRoutes(config: Config, platformUrl: string): CompiledRoute[] {
@@ -39,16 +32,35 @@ export function loadRoutes(config: Config, platformUrl: string): CompiledRoute[]
   return result.routes;
 }
 
-/** A verifier whose keys are re-read from KEYS_DIR/jwks.json when an unknown kid shows up. */
-export function verifierFor(config: Config): Promise<AccessTokenVerifier> {
-  return createVerifier({
-    issuer: config.issuer,
-    audience: config.apiAudience,
-    loadKeys: async () => {
-      const jwks = JSON.parse(readFileSync(join(config.keysDir, 'jwks.json'), 'utf8')) as {
-        keys: JWK[];
-      };
-      return publicJwks(jwks.keys);
-    },
+/**
+ * A verifier whose keys are re-read from KEYS_DIR/jwks.json when an unknown kid shows up
+ * (rate-limited). With a key watch, a rotation also replaces the verifier at once: the new
+ * key is trusted before its first token arrives, and a dropped key stops verifying.
+ */
+export async function verifierFor(
+  config: Config,
+  signingKeys?: SigningKeyWatch,
+): Promise<AccessTokenVerifier> {
+  const build = () =>
+    createVerifier({
+      issuer: config.issuer,
+      audience: config.apiAudience,
+      loadKeys: async () => publicJwks(readSigningKeys(config.keysDir)),
+    });
+  let current = await build();
+  signingKeys?.onChange(() => {
+    // A set the watch accepted but that fails here was replaced meanwhile: keep the old one.
+    build().then(
+      (next) => {
+        current = next;
+      },
+      () => undefined,
+    );
   });
+  return {
+    verify: (token) => current.verify(token),
+    get cacheSize() {
+      return current.cacheSize;
+    },
+  };
 }
