@@ -1,7 +1,8 @@
 // What a merchant is shown about one installation, as plain data: app and site names,
 // approved scopes with their catalogue entries, and who approved or revoked it in words.
 import type { ScopeCatalogue, ScopeEntry } from '../scopes/index.ts';
-import type { AccessMode, Installation, StoredMerchant } from '../store/types.ts';
+import type { AccessMode, Installation, ScopeUsage, StoredMerchant } from '../store/types.ts';
+import { idleNotes } from '../usage/idle.ts';
 
 /** One installation as the connected-apps page shows it. */
 export interface InstallationView {
@@ -19,6 +20,11 @@ export interface InstallationView {
   revocation?: { at: string; by: string; reason: string | null };
   /** When every gateway had enforced the revocation, when recorded. */
   enforcedAt?: string;
+  /**
+   * Live installations with usage given: per approved scope left idle for a day or more,
+   * e.g. `not used in 12 days` (wording in src/usage/idle.ts).
+   */
+  idleNotes?: Record<string, string>;
 }
 
 const RETIRED = 'No longer in the scope catalogue.';
@@ -53,7 +59,13 @@ export function actorName(actor: string, merchant: StoredMerchant): string {
 /** The page's view of `installation`, which must belong to `merchant`. */
 export function installationView(
   installation: Installation,
-  ctx: { merchant: StoredMerchant; appName: string | undefined; catalogue: ScopeCatalogue },
+  ctx: {
+    merchant: StoredMerchant;
+    appName: string | undefined;
+    catalogue: ScopeCatalogue;
+    /** The gateway's usage counts of this installation, for the idle notes. */
+    usage?: { totals: Record<string, ScopeUsage>; now: Date };
+  },
 ): InstallationView {
   const { merchant } = ctx;
   const site = merchant.sites.find((s) => s.id === installation.site);
@@ -77,5 +89,8 @@ export function installationView(
   }
   const enforcedAt = (installation as { enforced_at?: string | null }).enforced_at;
   if (enforcedAt) view.enforcedAt = enforcedAt;
+  if (ctx.usage && !installation.revoked_at) {
+    view.idleNotes = idleNotes(installation, ctx.usage.totals, ctx.usage.now);
+  }
   return view;
 }
