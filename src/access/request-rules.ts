@@ -1,8 +1,9 @@
 // The rules on what a task asks for, before any approval is looked at: credentials,
 // provider, scope beyond the need, customer data, scopes that can never be approved.
 // Each either blocks with its state, naming every refused scope and why, or passes.
-import { broaderThan, isScope, minimal, parseScope, satisfies } from '../scopes/index.ts';
+import { broaderThan, isScope, minimal, satisfies } from '../scopes/index.ts';
 import { credentialMentions } from './credentials.ts';
+import { isCustomerDataScope } from './customer-data.ts';
 import type { Facts } from './facts.ts';
 import { blocked, firstReasons, named, type Outcome } from './outcome.ts';
 import { inspectionWrites, readOf } from './task-scopes.ts';
@@ -46,20 +47,13 @@ export function scopeTooBroad(f: Facts): Outcome | undefined {
   return blocked('scope_too_broad', firstReasons(rejected), f.needed);
 }
 
-/** The resources whose data is the customers': leads, payments, and any the catalogue flags. */
-function customerDataResources(f: Facts): Set<string> {
-  const flagged = f.input.catalogue.entries.filter((e) => e.sensitive).map((e) => e.resource);
-  return new Set(['leads', 'payments', ...flagged]);
-}
-
 /**
  * Customer data only through a dedicated flow the operator approved for this app and
  * this purpose, one flow holding every customer-data scope the task touches.
  */
 export function customerDataRequested(f: Facts): Outcome | undefined {
-  const resources = customerDataResources(f);
   const touched = minimal([...f.needed, ...(f.task.requested_scopes ?? [])]).filter((s) =>
-    resources.has(parseScope(s)?.resource ?? ''),
+    isCustomerDataScope(f.input.catalogue, s),
   );
   if (touched.length === 0) return undefined;
   const purpose = f.task.data_purpose?.trim() ?? '';

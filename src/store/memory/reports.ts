@@ -1,0 +1,40 @@
+// Audit reports in memory: create-if-absent by id (the first post wins, a re-post gets
+// the stored one back) and a per-site index, listed newest first like the Redis one.
+import type { Report } from '../../access/types.ts';
+import type { ReportStore } from '../types.ts';
+
+/** Newest received_at first, then id descending (Redis ZREVRANGE order on equal scores). */
+export function byReceivedDesc(a: Report, b: Report): number {
+  const at = Date.parse(b.received_at) - Date.parse(a.received_at);
+  return at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** A ReportStore over a Map, with site → ids so a listing reads one site's reports only. */
+export function createMemoryReports(): ReportStore {
+  const reports = new Map<string, Report>();
+  const bySite = new Map<string, Set<string>>();
+  const copy = (report: Report | undefined) => report && structuredClone(report);
+  return {
+    async put(report) {
+      const existing = reports.get(report.id);
+      if (existing) return { created: false, report: structuredClone(existing) };
+      if (Number.isNaN(Date.parse(report.received_at))) {
+        throw new Error(`report ${report.id}: received_at is not a date`);
+      }
+      reports.set(report.id, structuredClone(report));
+      const ids = bySite.get(report.site) ?? new Set<string>();
+      bySite.set(report.site, ids.add(report.id));
+      return { created: true, report: structuredClone(report) };
+    },
+    async get(id) {
+      return copy(reports.get(id));
+    },
+    async listBySite(site) {
+      const ids = [...(bySite.get(site) ?? [])];
+      return ids
+        .flatMap((id) => reports.get(id) ?? [])
+        .sort(byReceivedDesc)
+        .map((report) => structuredClone(report));
+    },
+  };
+}
