@@ -33,7 +33,10 @@ export function loadExistingGrant(deps: GrantDeps) {
   };
 }
 
-/** extraTokenClaims: `site` and `installation`; a token of a revoked grant is never issued. */
+/**
+ * extraTokenClaims: `site`, `installation` and `access_mode` (the gateway stages the writes
+ * of a review-only installation); a token of a revoked grant is never issued.
+ */
 export function installationClaims(deps: GrantDeps) {
   return async (_ctx: KoaContextWithOIDC, token: object): Promise<Record<string, string>> => {
     const grantId =
@@ -42,6 +45,10 @@ export function installationClaims(deps: GrantDeps) {
     if (!installation || installation.revoked_at !== null) {
       throw new errors.InvalidGrant('the installation was revoked');
     }
-    return { site: installation.site, installation: installation.id };
+    return {
+      site: installation.site,
+      installation: installation.id,
+      access_mode: installation.access_mode,
+    };
   };
 }

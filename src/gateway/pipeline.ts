@@ -1,9 +1,14 @@
 // The gateway's request pipeline, in order: canonicalize path → match route →
-// authenticate → check revocation → check scope → rewrite headers → proxy. Each step is
-// a small function that fills the exchange or throws a GatewayError.
+// authenticate → check revocation → check scope → stage review-only write → rewrite
+// headers → proxy. Each step is a small function that fills the exchange, throws a
+// GatewayError, or ends the pipeline with the gateway's own answer (`x.reply`).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { stageProposal } from '../proposals/stage.ts';
+import { proposalStatusBody, proposalStatusPath, stagedBody } from '../proposals/status.ts';
+import { isWriteScope, writeDecision } from '../proposals/write-policy.ts';
 import { satisfies } from '../scopes/index.ts';
+import type { ProposalStore } from '../store/types.ts';
 import { type CanonicalTarget, canonicalize } from './canonicalize.ts';
 import { badRequest, GatewayError, invalidToken } from './errors.ts';
 import { type Forwarding, upstreamHeaders } from './headers.ts';
@@ -20,6 +25,20 @@ export interface GatewayDeps {
   revoked: RevokedSet;
   upstreams: Upstreams;
   usage: UsageCounter;
+  /**
+   * Where review-only writes are staged and their status read (the store's proposals).
+   * Without it, review-only writes are refused (503) and nothing is forwarded.
+   */
+  proposals?: Pick<ProposalStore, 'create' | 'get'>;
+}
+
+/** An answer the gateway gives itself instead of forwarding (it ends the pipeline). */
+export interface GatewayReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** Why, for the decision metrics (e.g. `staged`). */
+  reason: string;
 }
 
 /** What the pipeline learns about one request as it goes. */
@@ -33,6 +52,15 @@ export interface Exchange {
   token?: VerifiedToken;
   headers?: Record<string, string | string[]>;
   response?: UpstreamResponse;
+  /** The gateway's own answer; set by a step, it ends the pipeline. */
+  reply?: GatewayReply;
+  /** Which of the gateway's own endpoints (/scopegate/…) the request is for. */
+  own?: { endpoint: 'proposal-status'; id: string };
+  /** The step running, or the one that refused. */
+  step: string;
+  /** Time spent verifying the token and waiting for the upstream's headers. */
+  authSeconds?: number;
+  upstreamSeconds?: number;
 }
 
 type Step = (x: Exchange, deps: GatewayDeps) => void | Promise<void>;
@@ -64,7 +92,9 @@ export const authenticate: Step = async (x, deps) => {
   if (!header) throw invalidToken('a bearer access token is required');
   const token = BEARER.exec(header)?.[1];
   if (!token) throw invalidToken('the Authorization header must be "Bearer <token>"');
+  const started = performance.now();
   const result = await deps.verifier.verify(token);
+  x.authSeconds = (performance.now() - started) / 1000;
   if (!result.ok) throw invalidToken(result.reason);
   x.token = result.token;
 };
@@ -96,6 +126,61 @@ export const checkScope: Step = (x, deps) => {
   deps.usage.record(token.installation, route.scope);
 };
 
+const writeRoutes = new WeakMap<CompiledRoute, boolean>();
+
+/** true for a route whose scope is a write scope; decided once per route. */
+function isWriteRoute(route: CompiledRoute): boolean {
+  let write = writeRoutes.get(route);
+  if (write === undefined) {
+    write = isWriteScope(route.scope);
+    writeRoutes.set(route, write);
+  }
+  return write;
+}
+
+/**
+ * A write the scopes allow goes on only for a connected installation. A review-only
+ * one is staged as a proposal and answered 202 here: nothing reaches the upstream until
+ * the merchant approves it. Reads, and connected writes, pass without any I/O.
+ */
+export const stageReviewOnlyWrite: Step = (x, deps) => {
+  const route = need(x.route, 'route');
+  if (!isWriteRoute(route)) return;
+  const decision = writeDecision(need(x.token, 'token').access_mode);
+  if (decision.action === 'forward') return;
+  if (decision.action === 'refuse') {
+    throw new GatewayError(403, decision.error, decision.description);
+  }
+  return stage(x, deps);
+};
+
+async function stage(x: Exchange, deps: GatewayDeps): Promise<void> {
+  if (!deps.proposals) {
+    throw new GatewayError(
+      503,
+      'temporarily_unavailable',
+      'writes for review cannot be staged here',
+    );
+  }
+  const proposal = await stageProposal(
+    { routes: deps.routes, upstreams: deps.upstreams, proposals: deps.proposals },
+    {
+      req: x.req,
+      target: need(x.target, 'target'),
+      route: need(x.route, 'route'),
+      token: need(x.token, 'token'),
+      forwarding: x.forwarding,
+      requestId: x.requestId,
+    },
+  );
+  x.reply = {
+    status: 202,
+    body: stagedBody(proposal),
+    headers: { location: proposalStatusPath(proposal.id) },
+    reason: 'staged',
+  };
+}
+
 export const rewriteHeaders: Step = (x) => {
   x.headers = upstreamHeaders(
     x.req.headers,
@@ -108,12 +193,43 @@ export const rewriteHeaders: Step = (x) => {
 export const proxy: Step = async (x, deps) => {
   const target = need(x.target, 'target');
   const path = target.query ? `${target.rawPath}?${target.query}` : target.rawPath;
+  const started = performance.now();
   x.response = await deps.upstreams.forward(
     need(x.route, 'route').upstreamUrl,
     path,
     x.req,
     need(x.headers, 'headers'),
   );
+  x.upstreamSeconds = (performance.now() - started) / 1000;
+};
+
+/** The gateway's own endpoints live under this prefix, before any route is matched. */
+export const OWN_PREFIX = '/scopegate/';
+
+/** GET /scopegate/proposals/:id; anything else under the prefix is 404. */
+export const matchOwnEndpoint: Step = (x) => {
+  const [root, kind, id, ...rest] = need(x.target, 'target').segments;
+  if (
+    x.req.method === 'GET' &&
+    root === 'scopegate' &&
+    kind === 'proposals' &&
+    id &&
+    !rest.length
+  ) {
+    x.own = { endpoint: 'proposal-status', id };
+    return;
+  }
+  throw new GatewayError(404, 'not_found', 'no route for this method and path');
+};
+
+/** A proposal's status, for the token's own installation only (404 for any other). */
+export const answerProposalStatus: Step = async (x, deps) => {
+  const { id } = need(x.own, 'own endpoint');
+  const proposal = await deps.proposals?.get(id);
+  if (!proposal || proposal.installation !== need(x.token, 'token').installation) {
+    throw new GatewayError(404, 'not_found', 'this installation has no proposal with this id');
+  }
+  x.reply = { status: 200, body: proposalStatusBody(proposal), reason: 'proposal_status' };
 };
 
 export const PIPELINE: readonly Step[] = [
@@ -122,8 +238,18 @@ export const PIPELINE: readonly Step[] = [
   authenticate,
   checkRevocation,
   checkScope,
+  stageReviewOnlyWrite,
   rewriteHeaders,
   proxy,
+];
+
+/** The gateway's own endpoints: authenticated and revocation-checked like any request. */
+export const OWN_PIPELINE: readonly Step[] = [
+  canonicalizePath,
+  matchOwnEndpoint,
+  authenticate,
+  checkRevocation,
+  answerProposalStatus,
 ];
 
 /** A new exchange; the request id is the client's when well-formed, else a new one. */
@@ -132,6 +258,7 @@ export function newExchange(req: IncomingMessage, forwarding: Forwarding): Excha
   return {
     req,
     forwarding,
+    step: '',
     requestId:
       typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId)
         ? incomingId
@@ -139,11 +266,17 @@ export function newExchange(req: IncomingMessage, forwarding: Forwarding): Excha
   };
 }
 
-/** Runs every step in order; resolves with `x.response` set or rejects with the refusal. */
+/**
+ * Runs every step in order; resolves with `x.response` (or the gateway's own `x.reply`)
+ * set, or rejects with the refusal.
+ */
 export async function runPipeline(x: Exchange, deps: GatewayDeps): Promise<void> {
-  for (const step of PIPELINE) {
+  const steps = x.req.url?.startsWith(OWN_PREFIX) ? OWN_PIPELINE : PIPELINE;
+  for (const step of steps) {
+    x.step = step.name;
     // Most steps are synchronous; awaiting only real promises saves a microtask per step.
     const pending = step(x, deps);
     if (pending) await pending;
+    if (x.reply) return;
   }
 }

@@ -1,5 +1,6 @@
 // A bounded cache of verified access tokens keyed by the whole token string. Entries
 // leave at `exp`, or oldest-first when full. It caches claims only, never a decision.
+import type { AccessMode } from '../store/types.ts';
 
 export interface VerifiedToken {
   sub: string;
@@ -7,6 +8,12 @@ export interface VerifiedToken {
   scopes: string[];
   site: string;
   installation: string;
+  /**
+   * The installation's access mode (the `access_mode` claim). Absent from tokens issued
+   * before the claim existed, or naming a mode this gateway does not know: such a token
+   * may read but never write (see src/proposals/write-policy.ts).
+   */
+  access_mode?: AccessMode;
   jti: string;
   /** Seconds since the epoch. */
   exp: number;

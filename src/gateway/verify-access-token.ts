@@ -9,6 +9,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
+import { ACCESS_MODES, type AccessMode } from '../access/types.ts';
 import { SIGNING_ALG } from '../keys/index.ts';
 import { TokenCache, type VerifiedToken } from './token-cache.ts';
 
@@ -26,8 +27,10 @@ export interface VerifierOptions {
 
 export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; reason: string };
 
+const MODES: ReadonlySet<unknown> = new Set(ACCESS_MODES);
+
 function claimsOf(payload: JWTPayload): VerifiedToken | undefined {
-  const { sub, client_id, scope, site, installation, jti, exp } = payload as Record<
+  const { sub, client_id, scope, site, installation, jti, exp, access_mode } = payload as Record<
     string,
     unknown
   >;
@@ -35,7 +38,7 @@ function claimsOf(payload: JWTPayload): VerifiedToken | undefined {
   if (!strings.every((s) => typeof s === 'string' && s !== '') || typeof exp !== 'number') {
     return undefined;
   }
-  return {
+  const token: VerifiedToken = {
     sub: sub as string,
     client_id: client_id as string,
     scopes: (scope as string).split(' ').filter(Boolean),
@@ -44,6 +47,9 @@ function claimsOf(payload: JWTPayload): VerifiedToken | undefined {
     jti: jti as string,
     exp,
   };
+  // An unknown or missing mode is left out: writes then fail closed (write-policy.ts).
+  if (MODES.has(access_mode)) token.access_mode = access_mode as AccessMode;
+  return token;
 }
 
 export interface AccessTokenVerifier {

@@ -34,6 +34,7 @@ export async function mint(sys: TestSystem, opts: MintOptions = {}): Promise<str
     scope: 'content:read',
     site: 's_test',
     installation: 'inst_test',
+    access_mode: 'connected',
     jti: `jti-${Math.random()}`,
     iat: now,
     exp: now + (opts.expiresIn ?? 600),

@@ -1,0 +1,57 @@
+// Review-only proposals in memory: decided once (only from pending_review), the replay
+// recorded once, listed per installation newest first like the Redis sorted sets.
+import type { Proposal } from '../../proposals/types.ts';
+import type { ProposalStore } from '../types.ts';
+
+/** Newest created_at first, then id descending (Redis ZREVRANGE order on equal scores). */
+export function byCreationDesc(a: Proposal, b: Proposal): number {
+  const at = Date.parse(b.created_at) - Date.parse(a.created_at);
+  return at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** A ProposalStore over a Map, with installation → ids so a listing reads one installation. */
+export function createMemoryProposals(): ProposalStore {
+  const records = new Map<string, Proposal>();
+  const byInstallation = new Map<string, Set<string>>();
+  return {
+    async create(proposal) {
+      if (records.has(proposal.id)) throw new Error(`proposal ${proposal.id} exists`);
+      if (Number.isNaN(Date.parse(proposal.created_at))) {
+        throw new Error(`proposal ${proposal.id}: created_at is not a date`);
+      }
+      records.set(proposal.id, structuredClone(proposal));
+      const ids = byInstallation.get(proposal.installation) ?? new Set<string>();
+      byInstallation.set(proposal.installation, ids.add(proposal.id));
+    },
+    async get(id) {
+      const found = records.get(id);
+      return found && structuredClone(found);
+    },
+    async listByInstallation(installation, filter = {}) {
+      return [...(byInstallation.get(installation) ?? [])]
+        .flatMap((id) => records.get(id) ?? [])
+        .filter((p) => !filter.pending || p.status === 'pending_review')
+        .sort(byCreationDesc)
+        .map((p) => structuredClone(p));
+    },
+    async decide(id, decision) {
+      const found = records.get(id);
+      if (!found) return undefined;
+      const decided = found.status === 'pending_review';
+      if (decided) {
+        found.status = decision.status;
+        found.decided_at = decision.at;
+        found.decided_by = decision.by;
+        found.decision_reason = decision.reason;
+      }
+      return { decided, proposal: structuredClone(found) };
+    },
+    async recordReplay(id, replay) {
+      const found = records.get(id);
+      if (!found) return undefined;
+      if (found.status !== 'approved') throw new Error(`proposal ${id} is not approved`);
+      found.replay ??= structuredClone(replay);
+      return structuredClone(found);
+    },
+  };
+}
