@@ -4,6 +4,7 @@ import type { Context, Middleware } from 'koa';
 import { ScopegateError } from '../errors/index.ts';
 import { accountErrorPage } from '../pages/account-error.ts';
 import { sendPage } from '../pages/layout.ts';
+import { isStoreUnavailable } from '../store/redis/client.ts';
 import type { MerchantStore, StoredMerchant } from '../store/types.ts';
 import { loginUrl } from './paths.ts';
 import { type MerchantSession, readMerchantSession } from './session.ts';
@@ -18,6 +19,8 @@ const HEADINGS: Record<number, string> = {
   400: 'That request was not understood',
   403: 'That form could not be verified',
   404: 'Not found',
+  409: 'Nothing to do here now',
+  503: 'Try again in a moment',
   413: 'That form was too large',
 };
 
@@ -41,6 +44,10 @@ export const pageErrors: Middleware = async (ctx, next) => {
     }
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
       return sendAccountError(ctx, e.status, 'the request could not be read');
+    }
+    if (isStoreUnavailable(err)) {
+      ctx.set('Retry-After', '1');
+      return sendAccountError(ctx, 503, 'we cannot reach our data store; try again shortly');
     }
     ctx.app.emit('error', err, ctx);
     sendAccountError(ctx, 500, 'something went wrong on our side; try again');

@@ -6,11 +6,16 @@ export const APPS_PATH = '/account/apps';
 /** The /account sign-in page. */
 export const LOGIN_PATH = '/account/login';
 
-const SAFE_RETURN = /^\/account\/[A-Za-z0-9_\-/]{0,200}$/;
+const SAFE_RETURN = /^\/(account|reports)\/[A-Za-z0-9_\-/.]{0,200}$/;
 
-/** `value` when it is an /account page path without dot-segments, else the apps page. */
+/** `value` when it is an /account or /reports page path without dot-segments, else the apps page. */
 export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string' || !SAFE_RETURN.test(value) || value.includes('//')) {
+  if (
+    typeof value !== 'string' ||
+    !SAFE_RETURN.test(value) ||
+    value.includes('//') ||
+    value.includes('..')
+  ) {
     return APPS_PATH;
   }
   return value;

@@ -6,10 +6,12 @@ import type { Context } from 'koa';
 /** How long a merchant stays signed in to /account, from sign-in (no sliding renewal). */
 export const SESSION_TTL_SECONDS = 8 * 3600;
 
-/** The session cookie; scoped to /account so no other page ever receives it. */
+/** The session cookie of the merchant pages (/account and /reports). */
 export const SESSION_COOKIE = 'sg_account';
 
-const COOKIE_PATH = '/account';
+// Both /account and /reports pages read it, so it is sent on every path of the auth server;
+// it is signed, httpOnly and SameSite=Lax, and nothing outside those pages reads it.
+const COOKIE_PATH = '/';
 const VALUE = /^([A-Za-z0-9_-]{1,100})\.(\d{1,12})\.([A-Za-z0-9_-]{22})$/;
 
 /** A signed-in merchant as read from the session cookie. */

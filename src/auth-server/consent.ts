@@ -5,7 +5,7 @@ import type { Provider } from 'oidc-provider';
 import { accessModeOf } from '../access/mode.ts';
 import type { Problem } from '../errors/index.ts';
 import type { Revoker } from '../revocation/revoke.ts';
-import type { Installation, Store, StoredApp, StoredMerchant } from '../store/types.ts';
+import type { AccessMode, Installation, Store, StoredApp, StoredMerchant } from '../store/types.ts';
 
 export interface ConsentRequest {
   app: StoredApp;
@@ -21,6 +21,8 @@ export interface ConsentPlan {
   approved: string[];
   rejected: string[];
   site: string;
+  /** The mode a remediation approval was given in; else the scopes' own (accessModeOf). */
+  accessMode?: AccessMode;
 }
 
 /** Checks the form against the request; every problem named. */
@@ -70,7 +72,7 @@ export async function recordConsent(
     site: plan.site,
     requested_scopes: req.requested,
     approved_scope: { scopes: plan.approved, site: plan.site, audience },
-    access_mode: accessModeOf(plan.approved),
+    access_mode: plan.accessMode ?? accessModeOf(plan.approved),
     approved_at: new Date().toISOString(),
     approved_by: req.merchant.id,
     revoked_at: null,

@@ -102,7 +102,7 @@ describe('sign-in', () => {
     expect(res.headers.get('location')).toBe('/account/apps');
     const cookies = res.headers.getSetCookie();
     const session = cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-    expect(session).toMatch(/path=\/account;/i);
+    expect(session).toMatch(/path=\/;/i);
     expect(session).toMatch(/httponly/i);
     expect(session).toMatch(/samesite=lax/i);
     expect(session).toContain(merchantId);

@@ -127,12 +127,17 @@ export async function install(
     site?: string;
     merchant?: typeof MERCHANT;
     agent?: HttpAgent;
+    /** Extra authorization parameters (e.g. `site`, which selects an existing approval). */
+    params?: Record<string, string>;
   } = {},
 ): Promise<Installed> {
   const merchant = opts.merchant ?? MERCHANT;
   const agent = opts.agent ?? new HttpAgent();
   const config = await clientConfig(sys, app);
-  const start = await authorizationUrl(config, opts.scope ? { scope: opts.scope } : {});
+  const start = await authorizationUrl(config, {
+    ...(opts.scope ? { scope: opts.scope } : {}),
+    ...opts.params,
+  });
   let page = await agent.follow(await agent.get(start.url.href), REDIRECT_URI);
   if (page.body.includes('name="password"'))
     page = await signIn(agent, page, merchant.email, merchant.password);
