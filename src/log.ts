@@ -1,6 +1,6 @@
 // The process logger: pino JSON lines with secrets redacted by path, so a token,
 // password, cookie or Authorization header never reaches a log line.
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -20,11 +20,17 @@ const REDACT = [
   'headers.cookie',
 ];
 
-export function createLogger(opts: { level: string; role?: string }): Logger {
-  return pino({
+/** A logger for `role`; to stdout unless a destination is given (tests collect lines). */
+export function createLogger(opts: {
+  level: string;
+  role?: string;
+  destination?: DestinationStream;
+}): Logger {
+  const options = {
     level: opts.level,
     base: opts.role ? { role: opts.role } : {},
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

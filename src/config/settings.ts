@@ -62,6 +62,7 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.:-]{1,253}$/)
     .default('127.0.0.1'),
+  METRICS_PORT: integer(1, 65_535).optional(),
   ADMIN_TOKEN: z
     .string()
     .regex(/^[\x21-\x7e]{16,1024}$/)
@@ -116,6 +117,7 @@ const EXPECTED: Record<SettingKey, string> = {
   GATEWAY_PORT: 'an integer 1-65535',
   ADMIN_PORT: 'an integer 1-65535',
   ADMIN_HOST: 'a host name or IP address',
+  METRICS_PORT: 'an integer 1-65535',
   ADMIN_TOKEN: 'at least 16 printable characters without spaces',
   PLATFORM_API_URL: 'an absolute http(s) URL without query or fragment',
   API_AUDIENCE: 'an absolute http(s) URL without query or fragment',
@@ -154,6 +156,11 @@ export interface Settings {
   adminPort: number;
   /** ADMIN_HOST, default 127.0.0.1. */
   adminHost: string;
+  /**
+   * METRICS_PORT: a listener on ADMIN_HOST serving only /metrics and health, for processes
+   * without the admin role (whose listener serves /metrics anyway). Unset: none.
+   */
+  metricsPort: number | undefined;
   /** ADMIN_TOKEN; required in production (at least 32 characters). */
   adminToken: string | undefined;
   /** PLATFORM_API_URL; undefined = the built-in demo platform API. */
@@ -205,6 +212,7 @@ function toSettings(s: z.output<typeof settingsSchema>): Settings {
     gatewayPort: s.GATEWAY_PORT,
     adminPort: s.ADMIN_PORT,
     adminHost: s.ADMIN_HOST,
+    metricsPort: s.METRICS_PORT,
     adminToken: s.ADMIN_TOKEN,
     platformApiUrl: s.PLATFORM_API_URL,
     apiAudience: s.API_AUDIENCE,

@@ -4,6 +4,7 @@
 import type { Middleware } from 'koa';
 import { ScopegateError, toBody } from '../errors/index.ts';
 import type { Logger } from '../log.ts';
+import { isStoreUnavailable } from '../store/redis/client.ts';
 
 function asClientError(err: unknown): ScopegateError | undefined {
   if (err instanceof ScopegateError) return err;
@@ -25,6 +26,18 @@ function asClientError(err: unknown): ScopegateError | undefined {
   return undefined;
 }
 
+/** The store unreachable: 503 with a retry hint, never a 500. */
+export function storeUnavailable(err: unknown): ScopegateError | undefined {
+  if (!isStoreUnavailable(err)) return undefined;
+  return new ScopegateError({
+    status: 503,
+    error: 'temporarily_unavailable',
+    description: 'the store is unreachable; try again shortly',
+    expose: true,
+    cause: err,
+  });
+}
+
 export function jsonErrors(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
@@ -37,11 +50,14 @@ export function jsonErrors(logger: Logger): Middleware {
         };
       }
     } catch (err) {
-      const known = asClientError(err);
-      if (!known) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      const unavailable = storeUnavailable(err);
+      const known = asClientError(err) ?? unavailable;
+      if (unavailable) logger.warn({ err, method: ctx.method }, 'store unavailable');
+      else if (!known) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
       const { status, body } = toBody(known ?? err);
       ctx.status = status;
       ctx.body = body;
+      if (unavailable) ctx.set('Retry-After', '1');
     }
   };
 }

@@ -11,6 +11,8 @@ export interface RevocationNotice {
 /** The gateway side: a revoked set kept current by the bus, with a liveness verdict. */
 export interface RevocationFeed extends RevokedSet {
   readonly gatewayId: string;
+  /** Milliseconds since the feed was last confirmed live (Infinity before its first sync). */
+  staleForMs(): number;
   close(): Promise<void>;
 }
 

@@ -60,6 +60,7 @@ export function createMemoryBus(): RevocationBus {
         gatewayId,
         has: (id) => set.has(id) || shared.has(id),
         isFresh: () => true,
+        staleForMs: () => 0,
         get size() {
           return set.size;
         },

@@ -189,6 +189,7 @@ async function openRedisFeed(
     gatewayId,
     has: (id) => set.has(id),
     isFresh: () => synced && Date.now() - confirmedAt <= options.stalenessMs,
+    staleForMs: () => (synced ? Date.now() - confirmedAt : Number.POSITIVE_INFINITY),
     get size() {
       return set.size;
     },

@@ -3,6 +3,7 @@
 // (shared revoked set + notice), then revoked_at is written, then the grant and its tokens
 // are destroyed; finally it waits for every live gateway's acknowledgement (enforced_at).
 import { notFound } from '../errors/index.ts';
+import type { Metrics } from '../metrics/index.ts';
 import { GRANT_BOUND_MODELS } from '../store/oidc-models.ts';
 import type { Installation, Store } from '../store/types.ts';
 import type { RevocationBus } from './bus.ts';
@@ -33,6 +34,8 @@ export interface RevokerOptions {
   bus: RevocationBus;
   /** How long an access token may still be presented after issue (TTL + clock tolerance), ms. */
   tokenLifetimeMs: number;
+  /** Counts each installation once, when it is first revoked, by kind of revoker. */
+  metrics?: Pick<Metrics, 'revocations'>;
   /** How long revoke waits for gateways' acknowledgements. */
   ackTimeoutMs: number;
 }
@@ -65,6 +68,9 @@ export function createRevoker(opts: RevokerOptions): Revoker {
         reason: input.reason,
       });
       if (!record) throw notFound(`installation ${id}`);
+      if (!existing.revoked_at) {
+        opts.metrics?.revocations.inc({ by: input.by.split(':')[0] ?? input.by });
+      }
       // Listeners run on every unfinished revocation, so one interrupted after revoked_at was
       // written still reaches them on the retry; they must be idempotent.
       await Promise.all(listeners.map((l) => l(record)));

@@ -15,6 +15,7 @@ import {
   type DeliveryHandler,
   type DeliveryLog,
   type DeliveryState,
+  type DeliveryStatus,
   FINAL_STATUSES,
   type NextStep,
   OPEN_STATUSES,
@@ -32,6 +33,8 @@ export interface AttemptDeps {
   attemptTimeoutMs: number;
   logger: Logger;
   now?: () => Date;
+  /** Told the status each recorded attempt leads to (metrics). */
+  onAttempt?: (status: DeliveryStatus) => void;
 }
 
 /** The explicit state of one attempt as it moves through the steps. */
@@ -131,6 +134,7 @@ async function record(
     attempt: attemptOf(state, outcome, at),
   });
   if (!applied) return DONE;
+  deps.onAttempt?.(next.status);
   if (next.status === 'dead' || next.status === 'gone') {
     deps.logger.warn(
       { delivery: delivery.id, app: delivery.app, status: next.status, reason: newState.reason },

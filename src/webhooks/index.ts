@@ -15,7 +15,7 @@ import { webhookRoutes } from './routes.ts';
 import { defaultRetrySchedule, type RetrySchedule } from './schedule.ts';
 import { secretOpener } from './secrets.ts';
 import { deliveryAgent } from './target.ts';
-import { type DeliveryLog, OPEN_STATUSES } from './types.ts';
+import { type DeliveryLog, type DeliveryStatus, OPEN_STATUSES } from './types.ts';
 
 export { MEMORY_WEBHOOKS_WARNING } from './backends.ts';
 export type { IntakeResult } from './intake.ts';
@@ -45,6 +45,8 @@ export interface WebhooksDeps {
   schedule?: RetrySchedule;
   /** Per-attempt timeout, connect to last body byte (default 15 s). */
   attemptTimeoutMs?: number;
+  /** Told the status each recorded attempt leads to (metrics). */
+  onAttempt?: (status: DeliveryStatus) => void;
   /** Deliveries one worker process runs at once (default 50). */
   concurrency?: number;
   /** BullMQ lock: a killed worker's deliveries resume after about this long (default 30 s). */
@@ -69,6 +71,8 @@ export interface Webhooks {
   adminRoutes(): Router;
   /** Starts delivering in this process (the worker role). */
   startWorker(): Promise<void>;
+  /** Deliveries queued, delayed or running. */
+  queueDepth(): Promise<number>;
   /** Stops taking jobs, finishes the running attempts, closes connections. */
   close(): Promise<void>;
   /** The delivery log (read it; writes go through the subsystem). */
@@ -140,9 +144,11 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         dispatcher: agent,
         attemptTimeoutMs,
         logger: deps.logger,
+        ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
       });
       await queue.consume(handler, (id, error) => deadLetter(worker.log, id, error));
     },
+    queueDepth: () => queue.depth(),
     async close() {
       await backend.close();
       await agent?.close();

@@ -168,4 +168,6 @@ export interface DeliveryQueue {
   consume(handler: DeliveryHandler, onExhausted: ExhaustedHandler): Promise<void>;
   /** Stops taking jobs and waits for the running ones. */
   close(): Promise<void>;
+  /** Deliveries waiting, delayed for a retry or running (a gauge for operators). */
+  depth(): Promise<number>;
 }

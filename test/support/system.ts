@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import { type RunningSystem, startSystem } from '../../src/main.ts';
 import { freePort } from './ports.ts';
 
@@ -29,6 +29,8 @@ export async function startTestSystem(
     keysDir?: string;
     env?: Record<string, string>;
     ports?: { auth: number; admin: number; gateway: number };
+    /** The system's logger (default: LOG_LEVEL, or silent, to stdout). */
+    logger?: Logger;
   } = {},
 ): Promise<TestSystem> {
   const authPort = opts.ports?.auth ?? (await freePort());
@@ -55,7 +57,7 @@ export async function startTestSystem(
   });
   const sys = await startSystem({
     config,
-    logger: createLogger({ level: config.logLevel }),
+    logger: opts.logger ?? createLogger({ level: config.logLevel }),
   });
   const adminUrl = sys.urls.admin ?? '';
   return {

@@ -58,3 +58,17 @@ export async function closeClient(client: Redis): Promise<void> {
     client.disconnect();
   }
 }
+
+const UNREACHABLE =
+  /^(Command timed out|Connection is closed\.?|Stream isn't writeable|connect ECONNREFUSED|Reached the max retries per request limit)/;
+
+/**
+ * true for the errors a Redis call fails with while Redis is unreachable or silent (not a
+ * bug, not bad input): edges answer them with 503 and a retry hint rather than 500.
+ */
+export function isStoreUnavailable(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    (err.name === 'MaxRetriesPerRequestError' || UNREACHABLE.test(err.message))
+  );
+}

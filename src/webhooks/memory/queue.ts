@@ -72,6 +72,9 @@ export function createMemoryDeliveryQueue(opts: MemoryQueueOptions): DeliveryQue
   }
 
   return {
+    async depth() {
+      return jobs.size;
+    },
     async enqueue(list: readonly QueuedDelivery[]) {
       for (const q of list) {
         if (closed || jobs.has(q.jobId)) continue;

@@ -67,6 +67,7 @@ export function createBullDeliveryQueue(opts: BullQueueOptions): DeliveryQueue {
   const running = new Set<Promise<unknown>>();
 
   return {
+    depth: () => queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized'),
     async enqueue(jobs) {
       if (jobs.length === 0) return;
       await queue.addBulk(
