@@ -7,6 +7,8 @@ import type { TestSystem } from './system.ts';
 
 export interface GatewayProcess {
   url: string;
+  /** The child's process id (e.g. to read its memory from /proc/<pid>/status). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startGatewayProcess(
   }
   return {
     url,
+    pid: child.pid ?? 0,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
