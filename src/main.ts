@@ -2,12 +2,12 @@
 // asked for and starts their listeners. Everything else receives what it needs from here.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdminApp } from './admin/index.ts';
 import { type AppCredentials, type RegistryDeps, upsertApp } from './apps/registry.ts';
-import { createAuthServer } from './auth-server/index.ts';
+import { createRotatingAuthServer } from './auth-server/index.ts';
 import { type Config, ConfigError, describeConfig } from './config/index.ts';
 import { seedDemo } from './demo/index.ts';
 import { createDemoPlatformApi } from './demo/platform-api.ts';
@@ -17,7 +17,11 @@ import { createGateway } from './gateway/index.ts';
 import { Upstreams } from './gateway/proxy.ts';
 import { UsageCounter } from './gateway/usage.ts';
 import { loadKeys } from './keys/index.ts';
+import { watchSigningKeys } from './keys/watch.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createMetrics, type Metrics } from './metrics/index.ts';
+import { createMetricsApp } from './metrics/koa.ts';
+import { cancelPendingProposals, createProposalReview } from './proposals/review.ts';
 import { createMemoryBus } from './revocation/memory-bus.ts';
 import { createRedisBus } from './revocation/redis-bus.ts';
 import { createRevoker } from './revocation/revoke.ts';
@@ -39,7 +43,8 @@ export interface RunningSystem {
   store: Store;
   logger: Logger;
   /** Base URLs of the listeners started, by role. */
-  urls: Partial<Record<'auth' | 'admin' | 'gateway' | 'platform', string>>;
+  urls: Partial<Record<'auth' | 'admin' | 'gateway' | 'platform' | 'metrics', string>>;
+  metrics: Metrics;
   adminToken: string;
   /** Credentials of apps registered from config/apps at this start (shown once). */
   newCredentials: AppCredentials[];
@@ -57,9 +62,25 @@ function listen(server: Server, port: number, host?: string): Promise<string> {
   });
 }
 
+/** How long in-flight requests get to finish on shutdown before their sockets are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Stops accepting, lets in-flight requests finish (bounded), then resolves. Requests that
+ * still arrive on open keep-alive connections are answered with `Connection: close`, so
+ * every connection ends after its current answer instead of never becoming idle.
+ */
 function closeServer(server: Server): Promise<void> {
+  server.prependListener('request', (_req, res: ServerResponse) => {
+    res.shouldKeepAlive = false;
+  });
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }
@@ -74,6 +95,16 @@ async function waitUntil(
     if (Date.now() > until) throw new Error(message);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The upstream pool of the gateway, and of the auth server's proposal replays. */
+function newUpstreams(config: Config): Upstreams {
+  return new Upstreams({
+    maxBodyBytes: config.gatewayMaxBodyBytes,
+    connectTimeoutMs: 2_000,
+    headersTimeoutMs: config.upstreamTimeoutMs,
+    bodyTimeoutMs: config.upstreamTimeoutMs,
+  });
 }
 
 /** ADMIN_TOKEN, or in development a generated one kept in KEYS_DIR for the CLI. */
@@ -95,6 +126,7 @@ export async function startSystem(opts: {
   const role = opts.role ?? 'all';
   const has = (r: Role) => role === 'all' || role === r;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, role });
+  const metrics = createMetrics();
   logger.info({ config: describeConfig(config) }, 'starting scopegate');
 
   const keys = await loadKeys(config.keysDir, {
@@ -102,6 +134,11 @@ export async function startSystem(opts: {
     cookieKeys: config.cookieKeys,
   });
   if (keys.generated.length) logger.warn({ files: keys.generated }, 'generated development keys');
+  // Auth servers and gateways follow `scopegate keys rotate` without a restart.
+  const signingKeys = watchSigningKeys(config.keysDir, {
+    initial: keys.signingKeys,
+    onError: (err) => logger.error({ err }, 'KEYS_DIR/jwks.json unusable; the keys in use stay'),
+  });
 
   let store: Store;
   if (config.redisUrl) {
@@ -144,9 +181,10 @@ export async function startSystem(opts: {
     // A token issued just before the revocation lives its TTL, plus the verifier's tolerance.
     tokenLifetimeMs: (config.accessTokenTtl + 60) * 1000,
     ackTimeoutMs: config.revocationAckTimeoutMs,
+    metrics,
   });
 
-  const closers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void>)[] = [async () => signingKeys.close()];
   const webhooks =
     has('auth') || has('admin') || has('worker')
       ? createWebhooks({
@@ -157,9 +195,15 @@ export async function startSystem(opts: {
           logger,
           redisUrl: config.redisUrl,
           schedule: retrySchedule(config.webhookRetryScheduleMs),
+          onAttempt: (status) => metrics.webhookAttempts.inc({ outcome: status }),
         })
       : undefined;
   if (webhooks) {
+    metrics.observe(
+      'scopegate_webhook_queue_depth',
+      'Webhook deliveries queued, delayed for a retry or running',
+      () => webhooks.queueDepth().catch(() => Number.NaN),
+    );
     revoker.onRevoked((installation) =>
       webhooks.onInstallationRevoked(installation).catch((err: unknown) => {
         logger.error({ err, installation: installation.id }, 'webhooks: revocation hook failed');
@@ -169,27 +213,51 @@ export async function startSystem(opts: {
     closers.push(() => webhooks.close());
   }
 
+  // Revoking an installation cancels its pending review-only proposals (idempotent).
+  revoker.onRevoked((installation) =>
+    cancelPendingProposals(store, installation).then(
+      () => undefined,
+      (err: unknown) => {
+        logger.error({ err, installation: installation.id }, 'proposals: revocation hook failed');
+      },
+    ),
+  );
+
   const servers: Server[] = [];
   const urls: RunningSystem['urls'] = {};
+  // The upstream of the default routes; the built-in demo platform API when unset.
+  let platformUrl = config.platformApiUrl;
+  if (!platformUrl && (has('auth') || has('gateway'))) {
+    const demo = createServer(createDemoPlatformApi().callback());
+    servers.push(demo);
+    platformUrl = urls.platform = await listen(demo, 0, '127.0.0.1');
+  }
   if (has('auth')) {
-    const auth = createAuthServer({ config, store, keys, revoker, logger });
+    // Approved proposals are replayed from here (/account) by the gateway's own routes
+    // and forwarding code.
+    const replayUpstreams = newUpstreams(config);
+    closers.push(() => replayUpstreams.close());
+    const proposals = createProposalReview({
+      store,
+      replay: { routes: loadRoutes(config, platformUrl ?? ''), upstreams: replayUpstreams },
+      logger,
+    });
+    const auth = createRotatingAuthServer({
+      config,
+      store,
+      keys,
+      revoker,
+      logger,
+      metrics,
+      signingKeys,
+      proposals,
+    });
     const server = createServer(auth.callback());
     servers.push(server);
     urls.auth = await listen(server, config.authPort);
   }
   if (has('gateway')) {
-    let platformUrl = config.platformApiUrl;
-    if (!platformUrl) {
-      const demo = createServer(createDemoPlatformApi().callback());
-      servers.push(demo);
-      platformUrl = urls.platform = await listen(demo, 0, '127.0.0.1');
-    }
-    const upstreams = new Upstreams({
-      maxBodyBytes: config.gatewayMaxBodyBytes,
-      connectTimeoutMs: 2_000,
-      headersTimeoutMs: config.upstreamTimeoutMs,
-      bodyTimeoutMs: config.upstreamTimeoutMs,
-    });
+    const upstreams = newUpstreams(config);
     const usage = new UsageCounter();
     const flush = () =>
       usage.flush(store.usage).catch((err) => logger.warn({ err }, 'usage flush failed'));
@@ -199,13 +267,26 @@ export async function startSystem(opts: {
       await upstreams.close();
       await flush();
     });
+    const feed = await bus.openFeed({ stalenessMs: config.revocationStalenessMs });
+    metrics.observe(
+      'scopegate_revoked_set_size',
+      "Installations in this gateway's in-memory revoked set",
+      () => feed.size,
+    );
+    metrics.observe(
+      'scopegate_revocation_feed_staleness_seconds',
+      'Seconds since the revocation feed was last confirmed live (+Inf before its first sync)',
+      () => feed.staleForMs() / 1000,
+    );
     const gateway = createGateway({
-      routes: loadRoutes(config, platformUrl),
-      verifier: await verifierFor(config),
-      revoked: await bus.openFeed({ stalenessMs: config.revocationStalenessMs }),
+      routes: loadRoutes(config, platformUrl ?? ''),
+      verifier: await verifierFor(config, signingKeys),
+      revoked: feed,
       upstreams,
       usage,
+      proposals: store.proposals,
       logger,
+      metrics,
       ready: () => store.ping(),
       trustedProxies: config.trustedProxies,
     });
@@ -220,11 +301,17 @@ export async function startSystem(opts: {
       registry,
       adminToken,
       logger,
+      metrics,
       ...(webhooks ? { webhooks } : {}),
     });
     const server = createServer(admin.callback());
     servers.push(server);
     urls.admin = await listen(server, config.adminPort, config.adminHost);
+  }
+  if (!has('admin') && config.metricsPort) {
+    const server = createServer(createMetricsApp(metrics, () => store.ping()).callback());
+    servers.push(server);
+    urls.metrics = await listen(server, config.metricsPort, config.adminHost);
   }
   logger.info({ urls }, 'scopegate listening');
 
@@ -233,6 +320,7 @@ export async function startSystem(opts: {
     store,
     logger,
     urls,
+    metrics,
     adminToken,
     newCredentials,
     async close() {

@@ -11,11 +11,12 @@ import { sessionToken, sessionTokenValid } from './csrf.ts';
 import { formField } from './form.ts';
 import { type MerchantHandler, type SignedIn, sendAccountError } from './guard.ts';
 import { APPS_PATH, revokePath } from './paths.ts';
+import { pendingLinks } from './proposals.ts';
 import { type InstallationView, installationView } from './view.ts';
 
 /** What the connected-apps routes need. */
 export interface AppsDeps {
-  store: Pick<Store, 'apps' | 'installations'>;
+  store: Pick<Store, 'apps' | 'installations' | 'usage' | 'proposals'>;
   revoker: Revoker;
   catalogue: ScopeCatalogue;
   cookieKey: string;
@@ -32,13 +33,20 @@ async function viewsOf(
   const appIds = [...new Set(installations.map((i) => i.app))];
   const apps = await Promise.all(appIds.map((id) => deps.store.apps.get(id)));
   const names = new Map(appIds.map((id, n) => [id, apps[n]?.manifest.name]));
-  return installations.map((i) =>
-    installationView(i, {
+  // Usage only matters while access lasts: "not used in N days" beside live scopes.
+  const totals = await Promise.all(
+    installations.map((i) => (i.revoked_at ? undefined : deps.store.usage.get(i.id))),
+  );
+  const now = new Date();
+  return installations.map((i, n) => {
+    const usage = totals[n];
+    return installationView(i, {
       merchant: account.merchant,
       appName: names.get(i.app),
       catalogue: deps.catalogue,
-    }),
-  );
+      ...(usage ? { usage: { totals: usage, now } } : {}),
+    });
+  });
 }
 
 /** The installation `id` when it belongs to the signed-in merchant. */
@@ -58,6 +66,7 @@ export function listApps(deps: AppsDeps): MerchantHandler {
   return async (ctx, account) => {
     const installations = await deps.store.installations.list({ merchant: account.merchant.id });
     const views = await viewsOf(deps, account, installations);
+    const pending = await pendingLinks(deps.store, installations);
     const justRevoked = views.find((v) => v.id === ctx.query.revoked && v.revocation);
     sendPage(ctx, {
       title: 'Connected apps',
@@ -65,6 +74,7 @@ export function listApps(deps: AppsDeps): MerchantHandler {
         merchantEmail: account.merchant.email,
         csrf: sessionToken(deps.cookieKey, account.session),
         installations: views,
+        pending,
         ...(justRevoked?.revocation
           ? {
               notice: `You revoked ${justRevoked.appName} on ${justRevoked.siteName}. Its access ended at ${humanTime(justRevoked.revocation.at)}.`,

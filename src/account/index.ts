@@ -2,6 +2,7 @@
 // and revocation, each route an ordered list of steps. Mounted on the authorization server.
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
+import type { ProposalReview } from '../proposals/review.ts';
 import type { Revoker } from '../revocation/revoke.ts';
 import type { ScopeCatalogue } from '../scopes/index.ts';
 import type { Store } from '../store/types.ts';
@@ -9,6 +10,14 @@ import { confirmRevoke, listApps, submitRevoke } from './apps.ts';
 import { asMerchant, type MerchantHandler, pageErrors } from './guard.ts';
 import { showLogin, submitLogin, submitLogout } from './login.ts';
 import { APPS_PATH } from './paths.ts';
+import { showProposal, submitDecision } from './proposals.ts';
+import {
+  confirmApproval,
+  type RecordApproval,
+  showFallback,
+  showReport,
+  submitApproval,
+} from './reports.ts';
 
 export { MERCHANT_REVOKE_REASON } from './apps.ts';
 export { type MerchantSession, SESSION_TTL_SECONDS, startMerchantSession } from './session.ts';
@@ -20,6 +29,12 @@ export interface AccountDeps {
   catalogue: ScopeCatalogue;
   /** Keys the CSRF tokens (the first cookie key). Cookies are signed with the app's `keys`. */
   cookieKey: string;
+  /** Decides review-only proposals (approve → replay, reject). */
+  proposals?: ProposalReview;
+  /** Providers remediation tasks may use (the access policy's input). */
+  providers: readonly string[];
+  /** The consent service, for approvals given from a report. */
+  recordApproval: RecordApproval;
 }
 
 /**
@@ -41,5 +56,23 @@ export function accountRoutes(deps: AccountDeps): Router {
   router.get('/account/apps', pageErrors, merchant(listApps(deps)));
   router.get('/account/apps/:id/revoke', pageErrors, merchant(confirmRevoke(deps)));
   router.post('/account/apps/:id/revoke', pageErrors, form, merchant(submitRevoke(deps)));
+  router.get('/account/proposals/:id', pageErrors, merchant(showProposal(deps)));
+  router.post(
+    '/account/proposals/:id/approve',
+    pageErrors,
+    form,
+    merchant(submitDecision(deps, 'approve')),
+  );
+  router.post(
+    '/account/proposals/:id/reject',
+    pageErrors,
+    form,
+    merchant(submitDecision(deps, 'reject')),
+  );
+  const finding = '/reports/:report/findings/:finding';
+  router.get('/reports/:report', pageErrors, merchant(showReport(deps)));
+  router.get(`${finding}/approve`, pageErrors, merchant(confirmApproval(deps)));
+  router.post(`${finding}/approve`, pageErrors, form, merchant(submitApproval(deps)));
+  router.get(`${finding}/fallback`, pageErrors, merchant(showFallback(deps)));
   return router;
 }

@@ -1,18 +1,25 @@
 // The operator API on the admin listener: apps, merchants and installations (DESIGN.md
 // §10). Bearer-protected; every bad input is a 4xx naming each problem.
+
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { SUPPORTED_PROVIDERS } from '../access/policy.ts';
 import { publicView, type RegistryDeps, registerApp } from '../apps/registry.ts';
 import { invalidRequest, notFound } from '../errors/index.ts';
 import { jsonErrors } from '../http/errors.ts';
 import { healthRoutes } from '../http/health.ts';
 import type { Logger } from '../log.ts';
 import { createMerchant } from '../merchants/service.ts';
+import type { Metrics } from '../metrics/index.ts';
+import { metricsRoute, observeRequests } from '../metrics/koa.ts';
 import type { Revoker } from '../revocation/revoke.ts';
 import type { InstallationFilter, Store } from '../store/types.ts';
 import type { Webhooks } from '../webhooks/index.ts';
 import { requireAdminToken } from './auth.ts';
+import { dataFlowRoutes } from './data-flows.ts';
+import { reportRoutes } from './reports.ts';
+import { usageReport } from './usage.ts';
 
 export interface AdminDeps {
   store: Store;
@@ -20,6 +27,7 @@ export interface AdminDeps {
   registry: RegistryDeps;
   adminToken: string;
   logger: Logger;
+  metrics: Metrics;
   webhooks?: Pick<Webhooks, 'adminRoutes'>;
 }
 
@@ -73,6 +81,8 @@ export function createAdminApp(deps: AdminDeps): Koa {
     ctx.body = found;
   });
 
+  router.get('/usage', usageReport(store));
+
   router.post('/installations/:id/revoke', async (ctx) => {
     const body = ctx.request.body === undefined ? {} : objectBody(ctx.request.body);
     const reason = body.reason;
@@ -81,14 +91,25 @@ export function createAdminApp(deps: AdminDeps): Koa {
         { path: 'reason', message: 'must be a string of at most 500 characters' },
       ]);
     }
+    ctx.state.installation = ctx.params.id;
     ctx.body = await deps.revoker.revoke(ctx.params.id ?? '', {
       by: 'operator',
       reason: reason ?? null,
     });
   });
 
+  reportRoutes(router, {
+    store,
+    catalogue: deps.registry.catalogue,
+    providers: SUPPORTED_PROVIDERS,
+  });
+  dataFlowRoutes(router, { store, catalogue: deps.registry.catalogue });
+
+  app.use(observeRequests(deps.metrics, logger, 'admin'));
   app.use(jsonErrors(logger));
   app.use(healthRoutes(() => store.ping()));
+  // Unauthenticated like any Prometheus target: the admin listener is internal (ADMIN_HOST).
+  app.use(metricsRoute(deps.metrics));
   app.use(requireAdminToken(deps.adminToken, (p) => p === '/healthz' || p === '/readyz'));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
   app.use(router.routes());

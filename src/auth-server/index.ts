@@ -1,16 +1,23 @@
 // The authorization server role: oidc-provider plus the merchant interaction pages,
 // the RFC 8414 metadata alias and health endpoints, as one Koa application.
+import type { RequestListener } from 'node:http';
 import { errors, type Provider } from 'oidc-provider';
+import { SUPPORTED_PROVIDERS } from '../access/policy.ts';
 import { accountRoutes } from '../account/index.ts';
 import type { Config } from '../config/index.ts';
 import { demoClientRoutes } from '../demo/client.ts';
 import { healthRoutes } from '../http/health.ts';
 import type { KeyMaterial } from '../keys/index.ts';
+import type { SigningKeyWatch } from '../keys/watch.ts';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics/index.ts';
+import { observeRequests } from '../metrics/koa.ts';
 import { errorPage } from '../pages/error.ts';
 import { sendPage } from '../pages/layout.ts';
+import type { ProposalReview } from '../proposals/review.ts';
 import type { Revoker } from '../revocation/revoke.ts';
 import type { Store } from '../store/types.ts';
+import { recordConsent } from './consent.ts';
 import { interactionRoutes } from './interactions.ts';
 import { createProvider } from './provider.ts';
 
@@ -20,6 +27,9 @@ export interface AuthServerDeps {
   keys: KeyMaterial;
   revoker: Revoker;
   logger: Logger;
+  metrics?: Metrics;
+  /** Approves (and replays) or rejects review-only proposals from /account. */
+  proposals?: ProposalReview;
 }
 
 const PENDING = Symbol('pending revocations');
@@ -54,11 +64,22 @@ function trackGrantRevocations(provider: Provider, revoker: Revoker, logger: Log
   });
 }
 
+/** Every answer logged and counted, and the tokens issued counted. */
+function observeAuthServer(provider: Provider, metrics: Metrics, logger: Logger): void {
+  provider.use(observeRequests(metrics, logger, 'auth'));
+  const issued = (kind: string) => () => metrics.tokensIssued.inc({ kind });
+  // JWT access tokens are "issued" (never stored); the others are saved when issued.
+  provider.on('access_token.issued', issued('access_token'));
+  provider.on('refresh_token.saved', issued('refresh_token'));
+  provider.on('authorization_code.saved', issued('authorization_code'));
+}
+
 export function createAuthServer(deps: AuthServerDeps): Provider {
   const { config, store, keys, logger } = deps;
   const provider = createProvider({ config, store, keys });
   provider.keys = keys.cookieKeys;
 
+  if (deps.metrics) observeAuthServer(provider, deps.metrics, logger);
   provider.use(healthRoutes(() => store.ping()));
 
   // RFC 8414 metadata: the same document oidc-provider serves as OpenID discovery.
@@ -112,6 +133,14 @@ export function createAuthServer(deps: AuthServerDeps): Provider {
     revoker: deps.revoker,
     catalogue: config.scopes,
     cookieKey: csrfKey,
+    ...(deps.proposals ? { proposals: deps.proposals } : {}),
+    providers: SUPPORTED_PROVIDERS,
+    recordApproval: (req, plan) =>
+      recordConsent(
+        { provider, store, revoker: deps.revoker, audience: config.apiAudience },
+        req,
+        plan,
+      ),
   });
   provider.use(account.routes());
   if (config.demo) {
@@ -127,4 +156,43 @@ export function createAuthServer(deps: AuthServerDeps): Provider {
     logger.error({ err, path: ctx.path }, 'oidc server_error'),
   );
   return provider;
+}
+
+/** The auth server as one request handler that follows signing-key rotation. */
+export interface RotatingAuthServer {
+  /** For `http.createServer`: each request goes to the newest auth server. */
+  callback(): RequestListener;
+  /** The Provider that serves new requests. */
+  readonly provider: Provider;
+}
+
+/**
+ * oidc-provider fixes its keystore when a Provider is built (its maintainer advises a
+ * rolling restart to change keys), so a rotation builds a whole new auth server with the
+ * new keys and sends new requests to it; requests under way finish on the old one. What
+ * a flow keeps (interactions, sessions, grants) is in the store and the cookie keys stay,
+ * so flows that started before the swap finish after it.
+ */
+export function createRotatingAuthServer(
+  deps: AuthServerDeps & { signingKeys: SigningKeyWatch },
+): RotatingAuthServer {
+  const build = (signingKeys: KeyMaterial['signingKeys']) =>
+    createAuthServer({ ...deps, keys: { ...deps.keys, signingKeys } });
+  let provider = build([...deps.signingKeys.keys]);
+  let handle = provider.callback();
+  deps.signingKeys.onChange((keys) => {
+    try {
+      provider = build([...keys]);
+      handle = provider.callback();
+      deps.logger.info({ kid: keys[0]?.kid }, 'auth server: signing keys reloaded');
+    } catch (err) {
+      deps.logger.error({ err }, 'auth server: new signing keys refused; the previous stay');
+    }
+  });
+  return {
+    callback: () => (req, res) => handle(req, res),
+    get provider() {
+      return provider;
+    },
+  };
 }

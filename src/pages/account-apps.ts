@@ -4,12 +4,15 @@ import type { InstallationView } from '../account/view.ts';
 import { accountBar } from './account-frame.ts';
 import { accessModeText, scopeList, when } from './account-parts.ts';
 import { type Html, html } from './html.ts';
+import { type PendingProposalLink, pendingProposalsList } from './proposals.ts';
 
 /** What the connected-apps page shows. */
 export interface AccountAppsView {
   merchantEmail: string;
   csrf: string;
   installations: InstallationView[];
+  /** Review-only proposals waiting for the merchant, by installation id. */
+  pending?: Record<string, PendingProposalLink[]>;
   /** Shown after an action, e.g. a revocation. */
   notice?: string;
 }
@@ -23,7 +26,20 @@ function revocation(v: InstallationView): Html {
 ${v.enforcedAt ? html`<dt>Enforced</dt><dd data-field="enforced_at">${when(v.enforcedAt)} <span class="muted">(every gateway refuses its tokens)</span></dd>` : ''}`;
 }
 
-function installationCard(v: InstallationView): Html {
+/**
+ * The approved scopes, each with how long it went unused beside it when that is a day or
+ * more (see src/usage/idle.ts for the wording); the plain list when there is no usage.
+ */
+function approvedScopes(v: InstallationView): Html {
+  const notes = v.idleNotes;
+  if (!notes || v.scopes.length === 0) return scopeList(v.scopes);
+  return html`<ul class="scopes">${v.scopes.map((e) => {
+    const note = notes[e.scope];
+    return html`<li data-scope="${e.scope}"><span class="scope-name">${e.scope}</span>${e.sensitive ? html`<span class="badge sensitive">sensitive: ${e.sensitive.replace('_', ' ')}</span>` : ''}${note ? html` <span class="muted" data-usage-note>${note}</span>` : ''}<br>${e.description}</li>`;
+  })}</ul>`;
+}
+
+function installationCard(v: InstallationView, pending: readonly PendingProposalLink[]): Html {
   const titleId = `app-${v.id}`;
   const state = v.revocation
     ? html`<span class="badge sensitive">revoked</span>`
@@ -39,7 +55,8 @@ function installationCard(v: InstallationView): Html {
 ${revocation(v)}
 </dl>
 <h3>${v.revocation ? 'Access it had' : 'Approved access'}</h3>
-${scopeList(v.scopes)}
+${approvedScopes(v)}
+${pendingProposalsList(pending)}
 ${
   v.revocation
     ? ''
@@ -57,5 +74,5 @@ export function accountAppsPage(v: AccountAppsView): Html {
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
 ${v.installations.length === 0 ? html`<p class="muted">No app is connected to your sites.</p>` : ''}
 </section>
-${v.installations.map(installationCard)}`;
+${v.installations.map((i) => installationCard(i, v.pending?.[i.id] ?? []))}`;
 }

@@ -1,7 +1,9 @@
 // The narrow store interfaces, one per record kind. Implemented in memory/ (development
 // only) and redis/; test/store/contract.test.ts runs one suite against both.
 import type { Adapter } from 'oidc-provider';
+import type { DataFlow, Report } from '../access/types.ts';
 import type { AppManifest } from '../apps/types.ts';
+import type { Proposal, ProposalDecision, ProposalReplay } from '../proposals/types.ts';
 
 /** A registered app. Secrets are sealed (encrypted at rest), never stored in clear. */
 export interface StoredApp {
@@ -112,11 +114,91 @@ export interface ScopeUsage {
   last: string;
 }
 
+/** One UTC day's request count of one installation and scope. */
+export interface DailyScopeUsage {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  scope: string;
+  count: number;
+}
+
 export interface UsageStore {
-  /** Adds a batch of counts (the gateway flushes its in-memory aggregation). */
+  /**
+   * Adds a batch of counts (the gateway flushes its in-memory aggregation): to the totals,
+   * and to the daily bucket of each entry's `last` day, kept USAGE_RETENTION_DAYS
+   * (src/usage/days.ts) days.
+   */
   add(batch: { installation: string; scope: string; count: number; last: string }[]): Promise<void>;
-  /** Usage of one installation by scope. */
+  /** Usage of one installation by scope: totals since counting began, never expired. */
   get(installation: string): Promise<Record<string, ScopeUsage>>;
+  /**
+   * Daily counts of one installation for UTC days `from`..`to` (YYYY-MM-DD, inclusive),
+   * days still kept only; ordered by day, then scope.
+   */
+  days(installation: string, from: string, to: string): Promise<DailyScopeUsage[]>;
+}
+
+/** What `ReportStore.put` did: stored the report, or found one under its id (kept as is). */
+export interface PutReportResult {
+  created: boolean;
+  /** The report as stored: the given one when created, else the existing one. */
+  report: Report;
+}
+
+/** Audit reports (DESIGN.md §9); records never expire. */
+export interface ReportStore {
+  /**
+   * Stores the report unless one with its id exists, atomically (create-if-absent), so a
+   * re-post can be told apart from a conflicting one by comparing with what is returned.
+   */
+  put(report: Report): Promise<PutReportResult>;
+  get(id: string): Promise<Report | undefined>;
+  /** A site's reports through an index, newest received_at first (ties by id, descending). */
+  listBySite(site: string): Promise<Report[]>;
+}
+
+export interface DataFlowFilter {
+  app?: string;
+}
+
+/** Operator-approved customer-data flows; records never expire, only an operator deletes them. */
+export interface DataFlowStore {
+  /** Inserts a new flow; rejects (throws) if the id exists. */
+  create(flow: DataFlow): Promise<void>;
+  /** true when a flow was deleted, false for an unknown id. */
+  delete(id: string): Promise<boolean>;
+  /** Through indexes, newest created_at first (ties by id, descending). */
+  list(filter?: DataFlowFilter): Promise<DataFlow[]>;
+}
+
+/** What `ProposalStore.decide` did: decided now, or found a decision already there. */
+export interface DecideProposalResult {
+  /** true when this call moved the proposal out of pending_review. */
+  decided: boolean;
+  /** The proposal as stored afterwards (with the earlier decision when `decided` is false). */
+  proposal: Proposal;
+}
+
+/** Review-only proposals (src/proposals); records are kept for audit and never expire. */
+export interface ProposalStore {
+  /** Inserts a pending proposal; rejects (throws) if the id exists. */
+  create(proposal: Proposal): Promise<void>;
+  get(id: string): Promise<Proposal | undefined>;
+  /**
+   * An installation's proposals through an index, newest created_at first (ties by id,
+   * descending); with `pending`, only those still awaiting review.
+   */
+  listByInstallation(installation: string, filter?: { pending?: boolean }): Promise<Proposal[]>;
+  /**
+   * Atomically moves a pending proposal to the decision's status (only from pending_review,
+   * so of two concurrent decisions exactly one wins). undefined for an unknown id.
+   */
+  decide(id: string, decision: ProposalDecision): Promise<DecideProposalResult | undefined>;
+  /**
+   * Records the replay of an approved proposal, once (the first stays). Returns the
+   * proposal as stored afterwards; undefined for an unknown id. Throws if not approved.
+   */
+  recordReplay(id: string, replay: ProposalReplay): Promise<Proposal | undefined>;
 }
 
 export interface Store {
@@ -126,6 +208,9 @@ export interface Store {
   installations: InstallationStore;
   throttle: ThrottleStore;
   usage: UsageStore;
+  reports: ReportStore;
+  dataFlows: DataFlowStore;
+  proposals: ProposalStore;
   /** oidc-provider adapter for a model name (every model except Client, which apps serve). */
   oidcAdapter(model: string): Adapter;
   /** true when the backing store answers. */

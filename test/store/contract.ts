@@ -1,7 +1,10 @@
 // The one behaviour every Store implementation must show (run by contract.test.ts against
 // memory and Redis). Time moves by fake timers for memory, by real waiting for Redis.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DataFlow, Report } from '../../src/access/types.ts';
+import { type Proposal, type ProposalReplay, pendingProposal } from '../../src/proposals/types.ts';
 import type { Store } from '../../src/store/types.ts';
+import { addDays, USAGE_RETENTION_DAYS, utcDay } from '../../src/usage/days.ts';
 import { app, ids, installation, merchant } from './fixtures.ts';
 
 export interface StoreUnderTest {
@@ -269,6 +272,296 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       });
     });
 
+    describe('reports', () => {
+      const report = (id: string, site: string, received_at: string): Report => ({
+        id,
+        site,
+        received_at,
+        findings: [
+          {
+            id: 'f1',
+            title: 'Missing consent banner',
+            evidence: 'no CMP script on /',
+            task: {
+              app: 'app-a',
+              kind: 'fix',
+              provider: 'gtm',
+              target: 'container GTM-1',
+              required_scopes: ['content:write'],
+              requested_scopes: ['content:write', 'leads:read'],
+              needs_live_write: { reason: 'tag publishing cannot be staged' },
+              data_purpose: 'lead routing',
+              instructions: 'Add the CMP tag in GTM.',
+            },
+          },
+          {
+            id: 'f2',
+            title: 'Check again',
+            task: {
+              app: 'app-b',
+              kind: 'retest',
+              provider: 'wordpress',
+              target: '/',
+              required_scopes: [],
+              instructions: 'Reload the page.',
+            },
+          },
+        ],
+      });
+
+      it('puts a report and gets it back unchanged, optional fields and empty lists included', async () => {
+        const r = report('r1', 's_1', '2026-02-01T10:00:00.000Z');
+        expect(await store.reports.put(r)).toEqual({ created: true, report: r });
+        expect(await store.reports.get('r1')).toEqual(r);
+        expect(await store.reports.get('nope')).toBeUndefined();
+      });
+
+      it('keeps the first report under an id and hands it back, indexes untouched', async () => {
+        const first = report('r1', 's_1', '2026-02-01T10:00:00.000Z');
+        await store.reports.put(first);
+        const other = { ...report('r1', 's_2', '2026-02-02T10:00:00.000Z'), findings: [] };
+        expect(await store.reports.put(other)).toEqual({ created: false, report: first });
+        expect(await store.reports.get('r1')).toEqual(first);
+        expect(await store.reports.listBySite('s_2')).toEqual([]);
+        expect(await store.reports.listBySite('s_1')).toEqual([first]);
+      });
+
+      it('creates exactly one report when the same id is put concurrently', async () => {
+        const attempts = ['s_1', 's_2', 's_3', 's_4', 's_5'].map((site) =>
+          report('r1', site, '2026-02-01T10:00:00.000Z'),
+        );
+        const results = await Promise.all(attempts.map((r) => store.reports.put(r)));
+        const winners = results.filter((r) => r.created);
+        expect(winners).toHaveLength(1);
+        const stored = await store.reports.get('r1');
+        for (const result of results) expect(result.report).toEqual(stored);
+        const listed = await Promise.all(attempts.map((r) => store.reports.listBySite(r.site)));
+        expect(listed.flat()).toEqual([stored]);
+      });
+
+      it("lists a site's reports newest first, ties by id descending", async () => {
+        await store.reports.put(report('r1', 's_1', '2026-02-01T10:00:00.000Z'));
+        await store.reports.put(report('r2', 's_1', '2026-02-03T10:00:00.000Z'));
+        await store.reports.put(report('r3', 's_2', '2026-02-04T10:00:00.000Z'));
+        await store.reports.put(report('r4', 's_1', '2026-02-02T10:00:00.000Z'));
+        await store.reports.put(report('r5', 's_1', '2026-02-02T10:00:00.000Z'));
+        expect(ids(await store.reports.listBySite('s_1'))).toEqual(['r2', 'r5', 'r4', 'r1']);
+        expect(await store.reports.listBySite('s_2')).toEqual([
+          report('r3', 's_2', '2026-02-04T10:00:00.000Z'),
+        ]);
+        expect(await store.reports.listBySite('s_none')).toEqual([]);
+      });
+
+      it('hands out copies, not its own objects', async () => {
+        const r = report('r1', 's_1', '2026-02-01T10:00:00.000Z');
+        const put = await store.reports.put(r);
+        put.report.findings.pop();
+        r.findings.pop();
+        (await store.reports.get('r1'))?.findings.pop();
+        (await store.reports.listBySite('s_1'))[0]?.findings.pop();
+        expect(await store.reports.get('r1')).toEqual(
+          report('r1', 's_1', '2026-02-01T10:00:00.000Z'),
+        );
+      });
+    });
+
+    describe('data flows', () => {
+      const flow = (id: string, app: string, created_at: string): DataFlow => ({
+        id,
+        app,
+        scopes: ['leads:read', 'payments:read'],
+        purpose: `lead routing for ${app}`,
+        created_at,
+      });
+      const f1 = flow('df_1', 'app-a', '2026-02-01T10:00:00.000Z');
+      const f2 = flow('df_2', 'app-b', '2026-02-03T10:00:00.000Z');
+      const f3 = flow('df_3', 'app-a', '2026-02-02T10:00:00.000Z');
+      const f4 = flow('df_4', 'app-a', '2026-02-02T10:00:00.000Z');
+      const createAll = async () => {
+        for (const f of [f1, f2, f3, f4]) await store.dataFlows.create(f);
+      };
+
+      it('creates flows and lists them newest first, ties by id descending, by app too', async () => {
+        expect(await store.dataFlows.list()).toEqual([]);
+        await createAll();
+        expect(await store.dataFlows.list()).toEqual([f2, f4, f3, f1]);
+        expect(ids(await store.dataFlows.list({}))).toEqual(['df_2', 'df_4', 'df_3', 'df_1']);
+        expect(await store.dataFlows.list({ app: 'app-a' })).toEqual([f4, f3, f1]);
+        expect(await store.dataFlows.list({ app: 'app-b' })).toEqual([f2]);
+        expect(await store.dataFlows.list({ app: 'app-z' })).toEqual([]);
+      });
+
+      it('rejects a duplicate id and keeps the first flow and its indexes', async () => {
+        await store.dataFlows.create(f1);
+        const clash = { ...f1, app: 'app-z', purpose: 'other' };
+        await expect(store.dataFlows.create(clash)).rejects.toThrow();
+        expect(await store.dataFlows.list()).toEqual([f1]);
+        expect(await store.dataFlows.list({ app: 'app-z' })).toEqual([]);
+      });
+
+      it('deletes a flow from every listing, once', async () => {
+        await createAll();
+        expect(await store.dataFlows.delete('df_3')).toBe(true);
+        expect(ids(await store.dataFlows.list())).toEqual(['df_2', 'df_4', 'df_1']);
+        expect(ids(await store.dataFlows.list({ app: 'app-a' }))).toEqual(['df_4', 'df_1']);
+        expect(await store.dataFlows.delete('df_3')).toBe(false);
+        expect(await store.dataFlows.delete('nope')).toBe(false);
+        expect(ids(await store.dataFlows.list())).toEqual(['df_2', 'df_4', 'df_1']);
+      });
+
+      it('deletes a flow exactly once when deleted concurrently', async () => {
+        await createAll();
+        const results = await Promise.all([1, 2, 3].map(() => store.dataFlows.delete('df_1')));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(ids(await store.dataFlows.list({ app: 'app-a' }))).toEqual(['df_4', 'df_3']);
+      });
+
+      it('hands out copies, not its own objects', async () => {
+        const mine = structuredClone(f1);
+        await store.dataFlows.create(mine);
+        mine.scopes.push('payments:write');
+        (await store.dataFlows.list())[0]?.scopes.push('payments:write');
+        expect(await store.dataFlows.list()).toEqual([f1]);
+      });
+    });
+
+    describe('proposals', () => {
+      const proposal = (id: string, installation: string, created_at: string): Proposal =>
+        pendingProposal({
+          id,
+          installation,
+          app: 'app-a',
+          site: 's_1',
+          merchant: 'm_1',
+          scopes: ['content:write'],
+          route: 'content-write',
+          method: 'PUT',
+          path: '/api/content/x?draft=1',
+          headers: { 'content-type': 'application/json' },
+          body_base64: Buffer.from('{"title":"new"}').toString('base64'),
+          before: {
+            state: 'current',
+            status: 200,
+            content_type: 'application/json',
+            body_base64: Buffer.from('{"title":"old","tags":[]}').toString('base64'),
+            truncated: false,
+          },
+          forwarded: { for: '127.0.0.1', host: 'gw', proto: 'http' },
+          request_id: `req-${id}`,
+          created_at,
+        });
+      const p1 = proposal('prop_1', 'g1', '2026-02-01T10:00:00.000Z');
+      const p2 = proposal('prop_2', 'g1', '2026-02-02T10:00:00.000Z');
+      const p3 = proposal('prop_3', 'g1', '2026-02-02T10:00:00.000Z');
+      const other = proposal('prop_4', 'g2', '2026-02-03T10:00:00.000Z');
+      const decision = (status: 'approved' | 'rejected' | 'cancelled', by = 'm_1') => ({
+        status,
+        at: '2026-02-05T10:00:00.000Z',
+        by,
+        reason: status === 'cancelled' ? 'installation revoked' : null,
+      });
+      const replay: ProposalReplay = {
+        outcome: 'replayed',
+        at: '2026-02-05T10:00:01.000Z',
+        status: 201,
+        content_type: 'application/json',
+        body_base64: Buffer.from('{"ok":true}').toString('base64'),
+        truncated: false,
+        error: null,
+      };
+      const createAll = async () => {
+        for (const p of [p1, p2, p3, other]) await store.proposals.create(p);
+      };
+
+      it('creates proposals pending, gets them and lists an installation newest first', async () => {
+        expect(await store.proposals.listByInstallation('g1')).toEqual([]);
+        await createAll();
+        expect(await store.proposals.get('prop_1')).toEqual(p1);
+        expect(await store.proposals.get('nope')).toBeUndefined();
+        expect(await store.proposals.listByInstallation('g1')).toEqual([p3, p2, p1]);
+        expect(ids(await store.proposals.listByInstallation('g1', { pending: true }))).toEqual([
+          'prop_3',
+          'prop_2',
+          'prop_1',
+        ]);
+        expect(await store.proposals.listByInstallation('g2')).toEqual([other]);
+      });
+
+      it('rejects a duplicate id and keeps the first proposal', async () => {
+        await store.proposals.create(p1);
+        await expect(store.proposals.create({ ...p1, installation: 'g9' })).rejects.toThrow();
+        expect(await store.proposals.get('prop_1')).toEqual(p1);
+        expect(await store.proposals.listByInstallation('g9')).toEqual([]);
+      });
+
+      it('decides a pending proposal once; a later decision changes nothing', async () => {
+        await createAll();
+        const first = await store.proposals.decide('prop_2', decision('approved'));
+        const approved = {
+          ...p2,
+          status: 'approved',
+          decided_at: '2026-02-05T10:00:00.000Z',
+          decided_by: 'm_1',
+          decision_reason: null,
+        };
+        expect(first).toEqual({ decided: true, proposal: approved });
+        const second = await store.proposals.decide('prop_2', decision('cancelled', 'scopegate'));
+        expect(second).toEqual({ decided: false, proposal: approved });
+        expect(await store.proposals.get('prop_2')).toEqual(approved);
+        expect(await store.proposals.decide('nope', decision('rejected'))).toBeUndefined();
+        expect(ids(await store.proposals.listByInstallation('g1', { pending: true }))).toEqual([
+          'prop_3',
+          'prop_1',
+        ]);
+        expect(ids(await store.proposals.listByInstallation('g1'))).toEqual([
+          'prop_3',
+          'prop_2',
+          'prop_1',
+        ]);
+      });
+
+      it('lets exactly one of concurrent decisions win', async () => {
+        await store.proposals.create(p1);
+        const results = await Promise.all([
+          store.proposals.decide('prop_1', decision('approved')),
+          store.proposals.decide('prop_1', decision('approved')),
+          store.proposals.decide('prop_1', decision('cancelled', 'scopegate')),
+        ]);
+        expect(results.filter((r) => r?.decided)).toHaveLength(1);
+        const stored = await store.proposals.get('prop_1');
+        expect(results.map((r) => r?.proposal)).toEqual([stored, stored, stored]);
+      });
+
+      it('records the replay of an approved proposal once, and only of an approved one', async () => {
+        await createAll();
+        await expect(store.proposals.recordReplay('prop_1', replay)).rejects.toThrow();
+        await store.proposals.decide('prop_3', decision('rejected'));
+        await expect(store.proposals.recordReplay('prop_3', replay)).rejects.toThrow();
+        expect((await store.proposals.get('prop_3'))?.replay).toBeNull();
+        await store.proposals.decide('prop_1', decision('approved'));
+        const replayed = await store.proposals.recordReplay('prop_1', replay);
+        expect(replayed).toMatchObject({ status: 'approved', replay });
+        const again = await store.proposals.recordReplay('prop_1', {
+          ...replay,
+          outcome: 'failed',
+          status: null,
+          error: 'bad_gateway',
+        });
+        expect(again?.replay).toEqual(replay);
+        expect(await store.proposals.get('prop_1')).toEqual(replayed);
+        expect(await store.proposals.recordReplay('nope', replay)).toBeUndefined();
+      });
+
+      it('hands out copies, not its own objects', async () => {
+        const mine = structuredClone(p1);
+        await store.proposals.create(mine);
+        mine.scopes.push('payments:write');
+        (await store.proposals.get('prop_1'))?.scopes.push('payments:write');
+        (await store.proposals.listByInstallation('g1'))[0]!.headers.x = 'y';
+        expect(await store.proposals.get('prop_1')).toEqual(p1);
+      });
+    });
+
     describe('throttle', () => {
       it('counts hits per key and clears them', async () => {
         expect(await store.throttle.hit('email:ann', 60)).toBe(1);
@@ -314,6 +607,53 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           'leads:write': { count: 1, last: '2026-01-01T00:00:00.000Z' },
         });
         expect((await store.usage.get('i2'))['content:read']?.count).toBe(7);
+      });
+
+      it('keeps daily counts by the UTC day of each last use, per installation', async () => {
+        useClock(store);
+        const today = utcDay(Date.now());
+        const at = (daysAgo: number, time = '10:00:00.000Z') =>
+          `${addDays(today, -daysAgo)}T${time}`;
+        await store.usage.add([
+          { installation: 'i1', scope: 'content:read', count: 2, last: at(0, '00:00:01.000Z') },
+          { installation: 'i1', scope: 'content:read', count: 3, last: at(1, '23:59:59.999Z') },
+          { installation: 'i1', scope: 'leads:write', count: 1, last: at(3) },
+          { installation: 'i2', scope: 'content:read', count: 9, last: at(1) },
+        ]);
+        await store.usage.add([
+          { installation: 'i1', scope: 'content:read', count: 4, last: at(0) },
+          { installation: 'i1', scope: 'content:write', count: 1, last: at(0) },
+        ]);
+        expect(await store.usage.days('i1', addDays(today, -3), today)).toEqual([
+          { day: addDays(today, -3), scope: 'leads:write', count: 1 },
+          { day: addDays(today, -1), scope: 'content:read', count: 3 },
+          { day: today, scope: 'content:read', count: 6 },
+          { day: today, scope: 'content:write', count: 1 },
+        ]);
+        expect(await store.usage.days('i1', addDays(today, -2), addDays(today, -1))).toEqual([
+          { day: addDays(today, -1), scope: 'content:read', count: 3 },
+        ]);
+        expect(await store.usage.days('i2', today, today)).toEqual([]);
+        expect(await store.usage.days('nope', addDays(today, -3), today)).toEqual([]);
+        expect((await store.usage.get('i1'))['content:read']).toEqual({ count: 9, last: at(0) });
+      });
+
+      it('drops daily counts older than the retention but keeps them in the totals', async () => {
+        useClock(store);
+        const today = utcDay(Date.now());
+        const old = addDays(today, -USAGE_RETENTION_DAYS);
+        const kept = addDays(today, -(USAGE_RETENTION_DAYS - 1));
+        await store.usage.add([
+          { installation: 'i1', scope: 'media:read', count: 5, last: `${old}T23:59:59.000Z` },
+          { installation: 'i1', scope: 'media:read', count: 2, last: `${kept}T00:00:00.000Z` },
+        ]);
+        expect(await store.usage.days('i1', addDays(old, -10), today)).toEqual([
+          { day: kept, scope: 'media:read', count: 2 },
+        ]);
+        expect((await store.usage.get('i1'))['media:read']).toEqual({
+          count: 7,
+          last: `${kept}T00:00:00.000Z`,
+        });
       });
     });
 

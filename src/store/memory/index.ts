@@ -2,9 +2,12 @@
 // restart and nothing is shared between processes. It logs nothing; callers warn.
 import type { Store } from '../types.ts';
 import { createMemoryApps } from './apps.ts';
+import { createMemoryDataFlows } from './data-flows.ts';
 import { createMemoryInstallations } from './installations.ts';
 import { createMemoryMerchants } from './merchants.ts';
 import { createMemoryOidc } from './oidc-adapter.ts';
+import { createMemoryProposals } from './proposals.ts';
+import { createMemoryReports } from './reports.ts';
 import { createMemoryThrottle } from './throttle.ts';
 import { createMemoryUsage } from './usage.ts';
 
@@ -22,6 +25,9 @@ export function createMemoryStore(): Store {
     installations: createMemoryInstallations(),
     throttle: createMemoryThrottle(),
     usage: createMemoryUsage(),
+    reports: createMemoryReports(),
+    dataFlows: createMemoryDataFlows(),
+    proposals: createMemoryProposals(),
     oidcAdapter: createMemoryOidc(),
     async ping() {
       return true;

@@ -4,10 +4,13 @@ import type { Redis } from 'ioredis';
 import type { Store } from '../types.ts';
 import { createRedisApps } from './apps.ts';
 import { closeClient, openClient, pingClient } from './client.ts';
+import { createRedisDataFlows } from './data-flows.ts';
 import { createRedisInstallations } from './installations.ts';
 import { DEFAULT_PREFIX, redisKeys } from './keys.ts';
 import { createRedisMerchants } from './merchants.ts';
 import { createRedisOidc } from './oidc-adapter.ts';
+import { createRedisProposals } from './proposals.ts';
+import { createRedisReports } from './reports.ts';
 import { createRedisThrottle } from './throttle.ts';
 import { createRedisUsage } from './usage.ts';
 
@@ -40,6 +43,9 @@ export function createRedisStore(opts: RedisStoreOptions = {}): Store {
     installations: createRedisInstallations(client, keys),
     throttle: createRedisThrottle(client, keys),
     usage: createRedisUsage(client, keys),
+    reports: createRedisReports(client, keys),
+    dataFlows: createRedisDataFlows(client, keys),
+    proposals: createRedisProposals(client, keys),
     oidcAdapter: createRedisOidc(client, keys),
     ping: () => pingClient(client),
     async close() {

@@ -36,6 +36,24 @@ export interface RedisKeys {
   oidcUserCode(code: string): string;
   /** Hash: per scope, `<scope>` = request count and `<scope>@last` = ISO time of last use. */
   usage(installation: string): string;
+  /** Hash: scope → request count of one installation on one UTC day. Expires (EXPIREAT). */
+  usageDay(installation: string, day: string): string;
+  /** String: Report JSON, written once (create-if-absent). No TTL. */
+  report(id: string): string;
+  /** Sorted set: report ids of a site, scored by received_at in ms. No TTL. */
+  reportsBySite(site: string): string;
+  /** String: DataFlow JSON. No TTL; deleted only by an operator. */
+  dataFlow(id: string): string;
+  /** Sorted set: every data flow id, scored by created_at in ms. */
+  dataFlows(): string;
+  /** Sorted set: data flow ids of an app, scored by created_at in ms. */
+  dataFlowsByApp(app: string): string;
+  /** Hash: `record` (Proposal JSON as staged), then `status`, `decision`, `replay` (each written once). No TTL. */
+  proposal(id: string): string;
+  /** Sorted set: proposal ids of an installation, scored by created_at in ms. No TTL. */
+  proposalsByInstallation(installation: string): string;
+  /** Sorted set: an installation's proposals still pending review, scored by created_at in ms. */
+  proposalsPending(installation: string): string;
   /** Sorted set: revoked installation ids, scored by when their last token expires (ms). */
   revoked(): string;
   /** Sorted set: gateway process ids, scored by their latest heartbeat (ms). */
@@ -92,6 +110,15 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     oidcUid: (uid) => `${prefix}oidc-uid:${uid}`,
     oidcUserCode: (code) => `${prefix}oidc-user-code:${code}`,
     usage: (installation) => `${prefix}usage:${installation}`,
+    usageDay: (installation, day) => `${prefix}usage-day:${day}:${installation}`,
+    report: (id) => `${prefix}report:${id}`,
+    reportsBySite: (site) => `${prefix}reports-by-site:${site}`,
+    dataFlow: (id) => `${prefix}data-flow:${id}`,
+    dataFlows: () => `${prefix}data-flows`,
+    dataFlowsByApp: (app) => `${prefix}data-flows-by-app:${app}`,
+    proposal: (id) => `${prefix}proposal:${id}`,
+    proposalsByInstallation: (installation) => `${prefix}proposals-by-installation:${installation}`,
+    proposalsPending: (installation) => `${prefix}proposals-pending:${installation}`,
     revoked: () => `${prefix}revoked`,
     gateways: () => `${prefix}gateways`,
     revocationAcks: (installation) => `${prefix}revocation-acks:${installation}`,
