@@ -1,7 +1,7 @@
 // The gateway role: a node:http listener that runs every request through the pipeline and relays
 // the upstream's answer (or sends the gateway's own, e.g. a staged proposal's 202), or answers
 // the refusal as JSON with its RFC 6750 challenge.
-import type { RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { sendJson, serveHealth } from '../http/health.ts';
 import type { Logger } from '../log.ts';
 import { boundCounter, type Metrics } from '../metrics/index.ts';
@@ -43,6 +43,31 @@ export interface GatewayAppDeps extends GatewayDeps {
   trustedProxies: readonly string[];
 }
 
+/** How much of a refused request's body is read and dropped, and for how long, at most. */
+const DISCARD_BYTES = 1_048_576;
+const DISCARD_MS = 5_000;
+
+/**
+ * Reads and drops what the client still sends of a refused request (a 413 mid-stream),
+ * like nginx's lingering close: node never drains a body that was partly read, so the
+ * connection would stall, and closing at once makes a client still sending see EPIPE
+ * instead of our answer. Past the bounds the connection is cut.
+ */
+function discardRest(req: IncomingMessage): void {
+  let seen = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, DISCARD_MS);
+  timer.unref();
+  req.unpipe();
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DISCARD_BYTES) cut();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
+}
+
 /** Answers a request the pipeline refused (or failed on) as JSON with its challenge. */
 export function refuse(res: ServerResponse, err: unknown, requestId: string, logger: Logger): void {
   const refusal = err instanceof GatewayError ? err : undefined;
@@ -51,9 +76,7 @@ export function refuse(res: ServerResponse, err: unknown, requestId: string, log
     res.destroy();
     return;
   }
-  // A body left partly read (a 413 mid-stream) is never drained by node: close the
-  // connection after this answer, or the client's next request on it waits forever.
-  if (!res.req.complete) res.shouldKeepAlive = false;
+  if (!res.req.complete) discardRest(res.req);
   const challenge = refusal?.challenge();
   sendJson(
     res,
