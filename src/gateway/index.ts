@@ -4,7 +4,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { sendJson, serveHealth } from '../http/health.ts';
 import type { Logger } from '../log.ts';
-import { boundCounter, type Metrics } from '../metrics/index.ts';
+import type { Metrics } from '../metrics/index.ts';
 import { GatewayError } from './errors.ts';
 import { forwardingOf, relayable } from './headers.ts';
 import { type Exchange, type GatewayDeps, need, newExchange, runPipeline } from './pipeline.ts';
@@ -96,8 +96,8 @@ function recorder(
   metrics: Metrics,
   logger: Logger,
 ): (x: Exchange, status: number, reason: string) => void {
-  const request = boundCounter(metrics.requests);
-  const decision = boundCounter(metrics.gatewayDecisions);
+  const request = metrics.hot(metrics.requests);
+  const decision = metrics.hot(metrics.gatewayDecisions);
   return (x, status, reason) => {
     const route = x.route?.id ?? x.own?.endpoint ?? 'none';
     request({ role: 'gateway', route, status: String(status) }, `${route} ${status}`);

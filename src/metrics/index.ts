@@ -1,14 +1,8 @@
 // The process's Prometheus metrics (prom-client), one registry per running system so that
 // several systems in one test process never share counts. Served at /metrics by the
 // admin listener; every role records into the same registry.
-import {
-  Counter,
-  collectDefaultMetrics,
-  Gauge,
-  Histogram,
-  type LabelValues,
-  Registry,
-} from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, type LabelValues, Registry } from 'prom-client';
+import { HotHistogram, hotCounter } from './hot.ts';
 
 /** Latency buckets in seconds: 0.1 ms to 10 s. */
 const SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5, 10];
@@ -20,9 +14,9 @@ export interface Metrics {
   /** Gateway outcomes: `forwarded`, or the refusing step and its error code. */
   gatewayDecisions: Counter<'step' | 'reason'>;
   /** Token verification at the gateway (a cache hit included). */
-  authSeconds: Histogram;
+  authSeconds: HotHistogram;
   /** From sending upstream to the upstream's response headers. */
-  upstreamSeconds: Histogram;
+  upstreamSeconds: HotHistogram;
   /** Tokens issued by the authorization server, by kind. */
   tokensIssued: Counter<'kind'>;
   /** Revocations by who asked: operator, merchant, app, scopegate. */
@@ -31,12 +25,19 @@ export interface Metrics {
   webhookAttempts: Counter<'outcome'>;
   /** A gauge read at scrape time. */
   observe(name: string, help: string, read: () => number | Promise<number>): void;
+  /** A per-request increment of `counter` that costs a map lookup (see hot.ts). */
+  hot<T extends string>(counter: Counter<T>): (labels: LabelValues<T>, key: string) => void;
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'scopegate_' });
   const registers = [registry];
+  // Hot counters are flushed into their prom-client counter when it is scraped.
+  const flushes = new Map<object, (() => void)[]>();
+  const collect = function (this: object) {
+    for (const flush of flushes.get(this) ?? []) flush();
+  };
   const metrics: Metrics = {
     registry,
     requests: new Counter({
@@ -44,24 +45,26 @@ export function createMetrics(): Metrics {
       help: 'HTTP answers by listener role, route pattern and status',
       labelNames: ['role', 'route', 'status'],
       registers,
+      collect,
     }),
     gatewayDecisions: new Counter({
       name: 'scopegate_gateway_decisions_total',
       help: 'Gateway outcomes: forwarded, or the refusing pipeline step and error code',
       labelNames: ['step', 'reason'],
       registers,
+      collect,
     }),
-    authSeconds: new Histogram({
+    authSeconds: new HotHistogram({
       name: 'scopegate_gateway_auth_seconds',
       help: 'Access-token verification time at the gateway (cache hits included)',
       buckets: SECONDS,
-      registers,
+      registry,
     }),
-    upstreamSeconds: new Histogram({
+    upstreamSeconds: new HotHistogram({
       name: 'scopegate_gateway_upstream_seconds',
       help: 'Time from forwarding a request to the upstream answer headers',
       buckets: SECONDS,
-      registers,
+      registry,
     }),
     tokensIssued: new Counter({
       name: 'scopegate_tokens_issued_total',
@@ -81,6 +84,11 @@ export function createMetrics(): Metrics {
       labelNames: ['outcome'],
       registers,
     }),
+    hot(counter) {
+      return hotCounter(counter, (flush) => {
+        flushes.set(counter, [...(flushes.get(counter) ?? []), flush]);
+      });
+    },
     observe(name, help, read) {
       new Gauge({
         name,
@@ -93,19 +101,4 @@ export function createMetrics(): Metrics {
     },
   };
   return metrics;
-}
-
-/** A counter child per label set, bound once: `inc` on the hot path costs no label hashing. */
-export function boundCounter<T extends string>(
-  counter: Counter<T>,
-): (labels: LabelValues<T>, key: string) => void {
-  const children = new Map<string, Counter.Internal>();
-  return (labels, key) => {
-    let child = children.get(key);
-    if (!child) {
-      child = counter.labels(labels);
-      children.set(key, child);
-    }
-    child.inc();
-  };
 }

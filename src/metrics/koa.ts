@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import Koa, { type Middleware } from 'koa';
 import { healthRoutes } from '../http/health.ts';
 import type { Logger } from '../log.ts';
-import { boundCounter, type Metrics } from './index.ts';
+import type { Metrics } from './index.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -17,7 +17,7 @@ export function requestIdOf(header: string | string[] | undefined): string {
 
 /** Logs and counts every answer of a listener; the outermost middleware. */
 export function observeRequests(metrics: Metrics, logger: Logger, role: string): Middleware {
-  const count = boundCounter(metrics.requests);
+  const count = metrics.hot(metrics.requests);
   return async (ctx, next) => {
     const started = performance.now();
     const requestId = requestIdOf(ctx.req.headers['x-request-id']);

@@ -63,6 +63,9 @@ it('counts what every role did', async () => {
   expect(sample(text, decisions, { step: 'canonicalizePath', reason: 'invalid_request' })).toBe(1);
   expect(sample(text, 'scopegate_gateway_auth_seconds_count')).toBe(2);
   expect(sample(text, 'scopegate_gateway_upstream_seconds_count')).toBe(1);
+  expect(sample(text, 'scopegate_gateway_auth_seconds_bucket', { le: '+Inf' })).toBe(2);
+  expect(sample(text, 'scopegate_gateway_auth_seconds_bucket', { le: '10' })).toBe(2);
+  expect(text).toContain('# TYPE scopegate_gateway_auth_seconds histogram');
   expect(sample(text, 'scopegate_tokens_issued_total', { kind: 'access_token' })).toBeGreaterThan(
     0,
   );
