@@ -63,7 +63,8 @@ export async function createVerifier(opts: VerifierOptions): Promise<AccessToken
   const cache = new TokenCache(opts.cacheSize ?? 100_000, now);
   const reloadInterval = opts.reloadIntervalMs ?? 5_000;
   let keys: JWTVerifyGetKey = createLocalJWKSet(await opts.loadKeys());
-  let lastReload = now();
+  // The first unknown kid may reload at once (a key rotated just before this start).
+  let lastReload = Number.NEGATIVE_INFINITY;
   let reloading: Promise<void> | undefined;
 
   async function reload(): Promise<boolean> {

@@ -30,15 +30,6 @@ ${v.enforcedAt ? html`<dt>Enforced</dt><dd data-field="enforced_at">${when(v.enf
  * The approved scopes, each with how long it went unused beside it when that is a day or
  * more (see src/usage/idle.ts for the wording); the plain list when there is no usage.
  */
-function approvedScopes(v: InstallationView): Html {
-  const notes = v.idleNotes;
-  if (!notes || v.scopes.length === 0) return scopeList(v.scopes);
-  return html`<ul class="scopes">${v.scopes.map((e) => {
-    const note = notes[e.scope];
-    return html`<li data-scope="${e.scope}"><span class="scope-name">${e.scope}</span>${e.sensitive ? html`<span class="badge sensitive">sensitive: ${e.sensitive.replace('_', ' ')}</span>` : ''}${note ? html` <span class="muted" data-usage-note>${note}</span>` : ''}<br>${e.description}</li>`;
-  })}</ul>`;
-}
-
 function installationCard(v: InstallationView, pending: readonly PendingProposalLink[]): Html {
   const titleId = `app-${v.id}`;
   const state = v.revocation
@@ -55,7 +46,7 @@ function installationCard(v: InstallationView, pending: readonly PendingProposal
 ${revocation(v)}
 </dl>
 <h3>${v.revocation ? 'Access it had' : 'Approved access'}</h3>
-${approvedScopes(v)}
+${scopeList(v.scopes, v.idleNotes)}
 ${pendingProposalsList(pending)}
 ${
   v.revocation

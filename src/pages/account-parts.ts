@@ -28,10 +28,13 @@ export function when(iso: string): Html {
 }
 
 /** Scopes with their descriptions; sensitive ones badged with why. */
-export function scopeList(entries: readonly ScopeEntry[]): Html {
+export function scopeList(
+  entries: readonly ScopeEntry[],
+  notes: Readonly<Record<string, string>> = {},
+): Html {
   if (entries.length === 0) return html`<p class="muted">No scopes.</p>`;
-  return html`<ul class="scopes">${entries.map(
-    (e) =>
-      html`<li data-scope="${e.scope}"><span class="scope-name">${e.scope}</span>${e.sensitive ? html`<span class="badge sensitive">sensitive: ${e.sensitive.replace('_', ' ')}</span>` : ''}<br>${e.description}</li>`,
-  )}</ul>`;
+  return html`<ul class="scopes">${entries.map((e) => {
+    const note = notes[e.scope];
+    return html`<li data-scope="${e.scope}"><span class="scope-name">${e.scope}</span>${e.sensitive ? html`<span class="badge sensitive">sensitive: ${e.sensitive.replace('_', ' ')}</span>` : ''}${note ? html` <span class="muted" data-usage-note>${note}</span>` : ''}<br>${e.description}</li>`;
+  })}</ul>`;
 }
