@@ -26,9 +26,9 @@ export function revokedAccess(f: Facts): Outcome | undefined {
 }
 
 /**
- * No live installation, or one that does not hold every needed scope in a mode at least
- * the task's. A connected approval carries review-only work (writes then go through
- * proposals), since scopeTooBroad already made sure it holds no more than the task needs.
+ * No live installation, or one that does not hold every needed scope in the task's own
+ * mode: a connected approval is not a review-only one (its writes are not staged), so
+ * the merchant is asked to approve the task's mode, which supersedes it.
  */
 export function notApproved(f: Facts): Outcome | undefined {
   const live = f.ledger.live;

@@ -2,7 +2,7 @@
 // as grant reuse picks it (src/auth-server/grants.ts); when none is live, the newest
 // revoked one, whose revoked_at is reported. Independent of the order records arrive in.
 import type { Installation } from '../store/types.ts';
-import { ACCESS_MODES, type AccessMode } from './types.ts';
+import type { AccessMode } from './types.ts';
 
 export interface Ledger {
   /** The current approval: the newest installation not revoked. */
@@ -31,8 +31,11 @@ export function ledgerOf(installations: readonly Installation[], app: string): L
   return { live: mine.find((i) => i.revoked_at === null), latest: mine[0] };
 }
 
-/** true when an approval recorded in `held` mode may carry work done in `wanted` mode. */
+/**
+ * true when an approval recorded in `held` mode may carry work done in `wanted` mode:
+ * only the same mode. The gateway acts on the installation's mode, so a connected
+ * approval would send a review-only task's writes straight through, unstaged.
+ */
 export function modeCovers(held: AccessMode, wanted: AccessMode): boolean {
-  const rank = ACCESS_MODES.indexOf(held);
-  return rank >= 0 && rank >= ACCESS_MODES.indexOf(wanted);
+  return held === wanted;
 }

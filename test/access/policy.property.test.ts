@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { accessModeOf } from '../../src/access/mode.ts';
 import { decideAccess, type PolicyInput, SUPPORTED_PROVIDERS } from '../../src/access/policy.ts';
+import { leastMode, neededScopes } from '../../src/access/task-scopes.ts';
 import {
   ACCESS_MODES,
   type AccessMode,
@@ -100,6 +101,8 @@ const installations = (t: RemediationTask): fc.Arbitrary<Installation[]> =>
         approvedAt: fc.constantFrom(...TIMES),
         revokedAt: fc.option(fc.constantFrom(...TIMES), { freq: 2 }),
         mode: fc.option(fc.constantFrom(...ACCESS_MODES), { freq: 4 }),
+        // Recorded as a report approval does: in the task's own mode.
+        asTask: fc.boolean(),
       }),
       { selector: (r) => r.id, maxLength: 3 },
     )
@@ -108,7 +111,8 @@ const installations = (t: RemediationTask): fc.Arbitrary<Installation[]> =>
         inst(r.id, r.scopes, {
           approved_at: r.approvedAt,
           revoked_at: r.revokedAt,
-          access_mode: r.mode ?? accessModeOf(r.scopes),
+          access_mode:
+            r.mode ?? (r.asTask ? leastMode(t, neededScopes(t)) : accessModeOf(r.scopes)),
         }),
       ),
     );

@@ -53,10 +53,10 @@ const rows: Row[] = [
     },
   },
   {
-    name: 'rule 10, review_only_ready: a write staged, the connected approval holds exactly it',
+    name: 'rule 10, review_only_ready: a write staged, the review-only approval holds exactly it',
     input: input({
       task: task({ required_scopes: ['content:read', 'content:write'] }),
-      installations: [inst('g1', ['content:write'])],
+      installations: [inst('g1', ['content:write'], { access_mode: 'review-only' })],
     }),
     expected: {
       remediation_access_mode: 'review-only',
@@ -66,6 +66,20 @@ const rows: Row[] = [
       installation: 'g1',
       revoke_path_visible: true,
       ...ready,
+    },
+  },
+  {
+    name: 'rule 9, missing_approval: a connected approval does not carry review-only work',
+    input: input({
+      task: task({ required_scopes: ['content:write'] }),
+      installations: [inst('g1', ['content:write'])],
+    }),
+    expected: {
+      remediation_access_mode: 'review-only',
+      state: 'missing_approval',
+      approved_scope: null,
+      installation: 'g1',
+      revoke_path_visible: false,
     },
   },
   {
