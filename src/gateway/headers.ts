@@ -17,7 +17,10 @@ const HOP_BY_HOP = new Set([
   'host',
 ]);
 
+// Cookie: the gateway authenticates by bearer token only; a browser's ambient cookies
+// (the merchant session of an auth server on the same host, say) never reach the platform.
 const NEVER_FORWARDED = new Set([
+  'cookie',
   'x-http-method-override',
   'x-http-method',
   'x-method-override',

@@ -135,8 +135,8 @@ export function createGateway(deps: GatewayAppDeps): RequestListener {
   return (req, res) => {
     if (serveHealth(req, res, deps.ready)) return;
     const x = newExchange(req, forwardingOf(req, trusted));
-    runPipeline(x, deps).then(
-      () => {
+    runPipeline(x, deps)
+      .then(() => {
         if (x.reply) {
           sendJson(res, x.reply.status, x.reply.body, {
             ...x.reply.headers,
@@ -147,11 +147,12 @@ export function createGateway(deps: GatewayAppDeps): RequestListener {
         }
         relay(res, need(x.response, 'response'), x.requestId, deps.logger);
         record(x, res.statusCode, 'forwarded');
-      },
-      (err: unknown) => {
+      })
+      // A failure while answering is refused like a pipeline one (or the socket cut).
+      .catch((err: unknown) => {
         refuse(res, err, x.requestId, deps.logger);
         record(x, res.statusCode, err instanceof GatewayError ? err.error : 'server_error');
-      },
-    );
+      })
+      .catch((err: unknown) => deps.logger.error({ err }, 'gateway: answering failed'));
   };
 }

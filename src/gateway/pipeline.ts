@@ -2,8 +2,8 @@
 // authenticate → check revocation → check scope → stage review-only write → rewrite
 // headers → proxy. Each step is a small function that fills the exchange, throws a
 // GatewayError, or ends the pipeline with the gateway's own answer (`x.reply`).
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { requestIdOf } from '../http/request-id.ts';
 import { stageProposal } from '../proposals/stage.ts';
 import { proposalStatusBody, proposalStatusPath, stagedBody } from '../proposals/status.ts';
 import { isWriteScope, writeDecision } from '../proposals/write-policy.ts';
@@ -254,16 +254,7 @@ export const OWN_PIPELINE: readonly Step[] = [
 
 /** A new exchange; the request id is the client's when well-formed, else a new one. */
 export function newExchange(req: IncomingMessage, forwarding: Forwarding): Exchange {
-  const incomingId = req.headers['x-request-id'];
-  return {
-    req,
-    forwarding,
-    step: '',
-    requestId:
-      typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId)
-        ? incomingId
-        : randomUUID(),
-  };
+  return { req, forwarding, step: '', requestId: requestIdOf(req.headers['x-request-id']) };
 }
 
 /**

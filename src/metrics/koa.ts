@@ -2,18 +2,11 @@
 // client's when well-formed, echoed in `x-request-id`), one log line and the request
 // counter. The route is the matched pattern (`/admin/apps/:id`), never the raw path or
 // query, so no token in a URL reaches a log line or a label.
-import { randomUUID } from 'node:crypto';
 import Koa, { type Middleware } from 'koa';
 import { healthRoutes } from '../http/health.ts';
+import { requestIdOf } from '../http/request-id.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from './index.ts';
-
-const REQUEST_ID = /^[\w.-]{1,64}$/;
-
-/** The client's request id when well-formed, else a new one. */
-export function requestIdOf(header: string | string[] | undefined): string {
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-}
 
 /** Logs and counts every answer of a listener; the outermost middleware. */
 export function observeRequests(metrics: Metrics, logger: Logger, role: string): Middleware {

@@ -3,6 +3,7 @@
 // the gateway's own forwarding code (Upstreams.forward) as if a client were sending it.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
+import { GatewayError } from '../gateway/errors.ts';
 
 /** The largest request body a review-only write may carry (413 beyond). */
 export const PROPOSAL_MAX_BODY_BYTES = 64 * 1024;
@@ -67,14 +68,17 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
       stop();
       resolve(Buffer.concat(chunks));
     };
-    const onError = (err: Error) => {
+    // A client gone mid-body is its own doing: a 400 (logged as such), never a 500.
+    const wentAway = () =>
+      new GatewayError(400, 'invalid_request', 'the client closed the request mid-body');
+    const onError = () => {
       stop();
-      reject(err);
+      reject(wentAway());
     };
     const onClose = () => {
       if (req.complete) return;
       stop();
-      reject(new Error('the client went away mid-body'));
+      reject(wentAway());
     };
     req.on('data', onData);
     req.on('end', onEnd);

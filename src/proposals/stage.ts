@@ -43,6 +43,9 @@ export function newProposalId(): string {
   return `prop_${randomBytes(16).toString('base64url')}`;
 }
 
+/** Proposals one installation may have waiting at once; more are refused with 429. */
+export const MAX_PENDING = 100;
+
 const tooLarge = () =>
   new GatewayError(
     413,
@@ -133,6 +136,12 @@ export async function stageProposal(deps: StageDeps, w: StagedWrite): Promise<Pr
     request_id: w.requestId,
     created_at: new Date().toISOString(),
   });
-  await deps.proposals.create(proposal);
+  if (!(await deps.proposals.create(proposal, MAX_PENDING))) {
+    throw new GatewayError(
+      429,
+      'too_many_pending',
+      `${MAX_PENDING} proposals already wait for the merchant's review`,
+    );
+  }
   return proposal;
 }

@@ -40,6 +40,12 @@ export interface RevokerOptions {
   ackTimeoutMs: number;
 }
 
+/** Who revoked, as a metric label: never an id (`m_…`, `app:<uuid>`), only its kind. */
+function revokerKind(by: string): 'operator' | 'scopegate' | 'app' | 'merchant' {
+  if (by === 'operator' || by === 'scopegate') return by;
+  return by.startsWith('app:') ? 'app' : 'merchant';
+}
+
 export function createRevoker(opts: RevokerOptions): Revoker {
   const { store, bus } = opts;
   const listeners: RevocationListener[] = [];
@@ -69,7 +75,7 @@ export function createRevoker(opts: RevokerOptions): Revoker {
       });
       if (!record) throw notFound(`installation ${id}`);
       if (!existing.revoked_at) {
-        opts.metrics?.revocations.inc({ by: input.by.split(':')[0] ?? input.by });
+        opts.metrics?.revocations.inc({ by: revokerKind(input.by) });
       }
       // Listeners run on every unfinished revocation, so one interrupted after revoked_at was
       // written still reaches them on the retry; they must be idempotent.

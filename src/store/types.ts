@@ -181,8 +181,11 @@ export interface DecideProposalResult {
 
 /** Review-only proposals (src/proposals); records are kept for audit and never expire. */
 export interface ProposalStore {
-  /** Inserts a pending proposal; rejects (throws) if the id exists. */
-  create(proposal: Proposal): Promise<void>;
+  /**
+   * Inserts a pending proposal unless its installation already has `maxPending` pending
+   * (then nothing is written and it resolves false), atomically; throws if the id exists.
+   */
+  create(proposal: Proposal, maxPending?: number): Promise<boolean>;
   get(id: string): Promise<Proposal | undefined>;
   /**
    * An installation's proposals through an index, newest created_at first (ties by id,

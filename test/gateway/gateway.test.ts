@@ -237,7 +237,7 @@ describe('authentication', () => {
 });
 
 describe('headers', () => {
-  it('strips spoofed identity, override, rewrite and hop-by-hop headers', async () => {
+  it('strips spoofed identity, override, rewrite, hop-by-hop and cookie headers', async () => {
     const res = await call('GET', '/api/content/a', {
       'x-scopegate-app': 'evil',
       'x-scopegate-site': 's_other',
@@ -254,6 +254,7 @@ describe('headers', () => {
       connection: 'x-custom-hop',
       'x-custom-hop': 'secret',
       te: 'trailers',
+      cookie: 'sg_account=m_1.1.x; sg_account.sig=y',
     });
     expect(res.status).toBe(200);
     const h = upstream.received[0]!.headers;
@@ -270,6 +271,7 @@ describe('headers', () => {
       'forwarded',
       'x-custom-hop',
       'te',
+      'cookie',
     ]) {
       expect(h[name], name).toBeUndefined();
     }

@@ -487,6 +487,17 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await store.proposals.listByInstallation('g2')).toEqual([other]);
       });
 
+      it('refuses a proposal past the pending limit of its installation, atomically', async () => {
+        expect(await store.proposals.create(p1, 2)).toBe(true);
+        expect(await store.proposals.create(p2, 2)).toBe(true);
+        expect(await store.proposals.create(p3, 2)).toBe(false);
+        expect(await store.proposals.get('prop_3')).toBeUndefined();
+        // Another installation has its own limit; a decided proposal no longer counts.
+        expect(await store.proposals.create(other, 2)).toBe(true);
+        await store.proposals.decide('prop_1', decision('rejected'));
+        expect(await store.proposals.create(p3, 2)).toBe(true);
+      });
+
       it('rejects a duplicate id and keeps the first proposal', async () => {
         await store.proposals.create(p1);
         await expect(store.proposals.create({ ...p1, installation: 'g9' })).rejects.toThrow();

@@ -14,14 +14,19 @@ export function createMemoryProposals(): ProposalStore {
   const records = new Map<string, Proposal>();
   const byInstallation = new Map<string, Set<string>>();
   return {
-    async create(proposal) {
+    async create(proposal, maxPending = Number.MAX_SAFE_INTEGER) {
       if (records.has(proposal.id)) throw new Error(`proposal ${proposal.id} exists`);
       if (Number.isNaN(Date.parse(proposal.created_at))) {
         throw new Error(`proposal ${proposal.id}: created_at is not a date`);
       }
+      const pending = [...(byInstallation.get(proposal.installation) ?? [])].filter(
+        (id) => records.get(id)?.status === 'pending_review',
+      );
+      if (pending.length >= maxPending) return false;
       records.set(proposal.id, structuredClone(proposal));
       const ids = byInstallation.get(proposal.installation) ?? new Set<string>();
       byInstallation.set(proposal.installation, ids.add(proposal.id));
+      return true;
     },
     async get(id) {
       const found = records.get(id);

@@ -11,10 +11,14 @@ import type { RedisKeys } from './keys.ts';
 // the decision's status is a field of its own, so the scripts compare plain strings.
 const CREATE_PROPOSAL = luaScript(`
 -- KEYS[1] proposal hash, KEYS[2] installation's proposals, KEYS[3] installation's pending
--- proposals (sorted sets); ARGV[1] id, ARGV[2] record JSON, ARGV[3] created_at in ms
--- Returns 1 when created, 0 (nothing written) when the id exists. Never sets a TTL.
+-- proposals (sorted sets); ARGV[1] id, ARGV[2] record JSON, ARGV[3] created_at in ms,
+-- ARGV[4] most pending proposals allowed. Returns 1 when created, 0 (nothing written)
+-- when the id exists, -1 (nothing written) when enough are pending. Never sets a TTL.
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
+end
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[4]) then
+  return -1
 end
 redis.call('HSET', KEYS[1], 'record', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
@@ -72,7 +76,7 @@ export function createRedisProposals(client: Redis, keys: RedisKeys): ProposalSt
   };
 
   return {
-    async create(proposal) {
+    async create(proposal, maxPending = Number.MAX_SAFE_INTEGER) {
       const createdMs = Date.parse(proposal.created_at);
       if (Number.isNaN(createdMs)) {
         throw new Error(`proposal ${proposal.id}: created_at is not a date`);
@@ -85,9 +89,10 @@ export function createRedisProposals(client: Redis, keys: RedisKeys): ProposalSt
           keys.proposalsByInstallation(proposal.installation),
           keys.proposalsPending(proposal.installation),
         ],
-        [proposal.id, JSON.stringify(proposal), createdMs],
+        [proposal.id, JSON.stringify(proposal), createdMs, maxPending],
       );
-      if (created !== 1) throw new Error(`proposal ${proposal.id} exists`);
+      if (created === 0) throw new Error(`proposal ${proposal.id} exists`);
+      return created === 1;
     },
     async get(id) {
       const [found] = await read([id]);
