@@ -280,7 +280,9 @@ export async function startSystem(opts: {
     );
     const gateway = createGateway({
       routes: loadRoutes(config, platformUrl ?? ''),
-      verifier: await verifierFor(config, signingKeys),
+      verifier: await verifierFor(config, signingKeys, (err) =>
+        logger.warn({ err }, 'gateway: new signing keys unusable; the previous ones stay'),
+      ),
       revoked: feed,
       upstreams,
       usage,

@@ -1,12 +1,12 @@
 // The rules on what a task asks for, before any approval is looked at: credentials,
 // provider, scope beyond the need, customer data, scopes that can never be approved.
 // Each either blocks with its state, naming every refused scope and why, or passes.
-import { broaderThan, isScope, minimal, satisfies } from '../scopes/index.ts';
+import { broaderThan, isScope, minimal, readScopeOf, satisfies } from '../scopes/index.ts';
 import { credentialMentions } from './credentials.ts';
 import { isCustomerDataScope } from './customer-data.ts';
 import type { Facts } from './facts.ts';
 import { blocked, firstReasons, named, type Outcome } from './outcome.ts';
-import { inspectionWrites, readOf } from './task-scopes.ts';
+import { inspectionWrites } from './task-scopes.ts';
 import type { RejectedScope } from './types.ts';
 
 /** Stop at anything asking for passwords, keys, tokens or login details; nothing to reject. */
@@ -31,7 +31,7 @@ export function scopeTooBroad(f: Facts): Outcome | undefined {
       : 'the task needs no access (ticket-only)';
   const rejected: RejectedScope[] = inspectionWrites(f.task).map((scope) => ({
     scope,
-    reason: `a ${f.task.kind} task only inspects: ${readOf(scope)} is enough`,
+    reason: `a ${f.task.kind} task only inspects: ${readScopeOf(scope)} is enough`,
   }));
   for (const scope of broaderThan(f.task.requested_scopes ?? [], f.needed)) {
     const what = isScope(scope) ? 'requested' : 'requested, but not a scope';

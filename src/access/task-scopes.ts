@@ -1,7 +1,7 @@
 // What a remediation task needs and the least access mode that does it (rule 1 of the
 // access policy). Inspections (diagnostic, retest) never need writes: each write a task
 // names is narrowed to the read of its resource.
-import { minimal, parseScope, scopeOf } from '../scopes/index.ts';
+import { isWriteScope, minimal, readScopeOf } from '../scopes/index.ts';
 import type { AccessMode, RemediationTask, TaskKind } from './types.ts';
 
 /** Task kinds that only look: evidence, code and config are inspected, never changed. */
@@ -11,25 +11,15 @@ export function isInspection(task: RemediationTask): boolean {
   return INSPECTION_KINDS.includes(task.kind);
 }
 
-function isWrite(scope: string): boolean {
-  return parseScope(scope)?.action === 'write';
-}
-
-/** The read of a scope's resource (the scope itself when malformed). */
-export function readOf(scope: string): string {
-  const p = parseScope(scope);
-  return p ? scopeOf(p.resource, 'read') : scope;
-}
-
 /** The write scopes an inspection names, which it never needs. */
 export function inspectionWrites(task: RemediationTask): string[] {
-  return isInspection(task) ? minimal(task.required_scopes).filter(isWrite) : [];
+  return isInspection(task) ? minimal(task.required_scopes).filter(isWriteScope) : [];
 }
 
 /** What the task can be done with, minimal: its required scopes, reads only for an inspection. */
 export function neededScopes(task: RemediationTask): string[] {
   const required = minimal(task.required_scopes);
-  return isInspection(task) ? minimal(required.map(readOf)) : required;
+  return isInspection(task) ? minimal(required.map(readScopeOf)) : required;
 }
 
 /** true when the task says, in words, why its writes cannot be staged for review. */
@@ -45,6 +35,6 @@ export function hasLiveWriteReason(task: RemediationTask): boolean {
  */
 export function leastMode(task: RemediationTask, needed: readonly string[]): AccessMode {
   if (needed.length === 0) return 'ticket-only';
-  if (!needed.some(isWrite)) return 'read-only';
+  if (!needed.some(isWriteScope)) return 'read-only';
   return hasLiveWriteReason(task) ? 'connected' : 'review-only';
 }

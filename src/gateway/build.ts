@@ -40,6 +40,7 @@ export function loadRoutes(config: Config, platformUrl: string): CompiledRoute[]
 export async function verifierFor(
   config: Config,
   signingKeys?: SigningKeyWatch,
+  onRebuildError: (err: unknown) => void = () => undefined,
 ): Promise<AccessTokenVerifier> {
   const build = () =>
     createVerifier({
@@ -54,7 +55,7 @@ export async function verifierFor(
       (next) => {
         current = next;
       },
-      () => undefined,
+      (err: unknown) => onRebuildError(err),
     );
   });
   return {

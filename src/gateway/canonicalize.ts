@@ -89,3 +89,8 @@ export function canonicalize(requestTarget: string): CanonicalizeResult {
   if (segments.at(-1) === '') segments.pop();
   return { ok: true, target: { rawPath, segments, query } };
 }
+
+/** The path and query the upstream receives: exactly what was checked and matched. */
+export function requestPath(target: CanonicalTarget): string {
+  return target.query ? `${target.rawPath}?${target.query}` : target.rawPath;
+}

@@ -6,10 +6,10 @@ import type { IncomingMessage } from 'node:http';
 import { requestIdOf } from '../http/request-id.ts';
 import { stageProposal } from '../proposals/stage.ts';
 import { proposalStatusBody, proposalStatusPath, stagedBody } from '../proposals/status.ts';
-import { isWriteScope, writeDecision } from '../proposals/write-policy.ts';
+import { writeDecision } from '../proposals/write-policy.ts';
 import { satisfies } from '../scopes/index.ts';
 import type { ProposalStore } from '../store/types.ts';
-import { type CanonicalTarget, canonicalize } from './canonicalize.ts';
+import { type CanonicalTarget, canonicalize, requestPath } from './canonicalize.ts';
 import { badRequest, GatewayError, invalidToken } from './errors.ts';
 import { type Forwarding, upstreamHeaders } from './headers.ts';
 import type { UpstreamResponse, Upstreams } from './proxy.ts';
@@ -126,18 +126,6 @@ export const checkScope: Step = (x, deps) => {
   deps.usage.record(token.installation, route.scope);
 };
 
-const writeRoutes = new WeakMap<CompiledRoute, boolean>();
-
-/** true for a route whose scope is a write scope; decided once per route. */
-function isWriteRoute(route: CompiledRoute): boolean {
-  let write = writeRoutes.get(route);
-  if (write === undefined) {
-    write = isWriteScope(route.scope);
-    writeRoutes.set(route, write);
-  }
-  return write;
-}
-
 /**
  * A write the scopes allow goes on only for a connected installation. A review-only
  * one is staged as a proposal and answered 202 here: nothing reaches the upstream until
@@ -145,7 +133,7 @@ function isWriteRoute(route: CompiledRoute): boolean {
  */
 export const stageReviewOnlyWrite: Step = (x, deps) => {
   const route = need(x.route, 'route');
-  if (!isWriteRoute(route)) return;
+  if (!route.write) return;
   const decision = writeDecision(need(x.token, 'token').access_mode);
   if (decision.action === 'forward') return;
   if (decision.action === 'refuse') {
@@ -191,8 +179,7 @@ export const rewriteHeaders: Step = (x) => {
 };
 
 export const proxy: Step = async (x, deps) => {
-  const target = need(x.target, 'target');
-  const path = target.query ? `${target.rawPath}?${target.query}` : target.rawPath;
+  const path = requestPath(need(x.target, 'target'));
   const started = performance.now();
   x.response = await deps.upstreams.forward(
     need(x.route, 'route').upstreamUrl,

@@ -2,7 +2,7 @@
 // upstream. Checked once when loaded — unknown scope or upstream, bad pattern, and
 // overlapping (hence unreachable) routes are all named — then matched per request.
 import type { Problem } from '../errors/index.ts';
-import type { ScopeCatalogue } from '../scopes/index.ts';
+import { isWriteScope, type ScopeCatalogue } from '../scopes/index.ts';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof METHODS)[number];
@@ -31,6 +31,8 @@ type Part = { kind: 'literal'; value: string } | { kind: 'param' } | { kind: 're
 export interface CompiledRoute extends Route {
   parts: Part[];
   upstreamUrl: string;
+  /** A write route (its scope is a write scope): review-only writes are staged. */
+  write: boolean;
 }
 
 const SEGMENT = /^[A-Za-z0-9._~!$&'()+,;=@-]+$/;
@@ -129,6 +131,7 @@ export function compileRoutes(
       forwardAuthorization: r.forwardAuthorization === true,
       parts,
       upstreamUrl: upstreamUrl.replace(/\/$/, ''),
+      write: isWriteScope(r.scope as string),
     };
     for (const other of compiled) {
       if (

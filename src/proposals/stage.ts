@@ -3,7 +3,7 @@
 // merchant's diff), and the proposal is stored pending review. Nothing is forwarded.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { CanonicalTarget } from '../gateway/canonicalize.ts';
+import { type CanonicalTarget, requestPath } from '../gateway/canonicalize.ts';
 import { GatewayError } from '../gateway/errors.ts';
 import { type Forwarding, upstreamHeaders } from '../gateway/headers.ts';
 import type { Upstreams } from '../gateway/proxy.ts';
@@ -53,11 +53,6 @@ const tooLarge = () =>
     `a write staged for review may carry at most ${PROPOSAL_MAX_BODY_BYTES} bytes`,
   );
 
-/** The path and query exactly as the upstream would receive them. */
-export function upstreamPath(target: CanonicalTarget): string {
-  return target.query ? `${target.rawPath}?${target.query}` : target.rawPath;
-}
-
 /**
  * The target's current version for a write that changes it (PUT, PATCH, DELETE): a GET
  * through the route the token would use to read it, with the same identity headers.
@@ -86,7 +81,7 @@ async function currentVersion(
   try {
     const res = await deps.upstreams.forward(
       read.upstreamUrl,
-      upstreamPath(w.target),
+      requestPath(w.target),
       storedRequest('GET', {}, Buffer.alloc(0)),
       headers,
     );
@@ -124,7 +119,7 @@ export async function stageProposal(deps: StageDeps, w: StagedWrite): Promise<Pr
     scopes: w.token.scopes,
     route: w.route.id,
     method: w.req.method ?? '',
-    path: upstreamPath(w.target),
+    path: requestPath(w.target),
     headers,
     body_base64: body.toString('base64'),
     before: await currentVersion(deps, w, headers.accept),

@@ -2,7 +2,6 @@
 // mode: connected forwards it, review-only stages it as a proposal, anything else refuses.
 // Pure; the gateway's stageReviewOnlyWrite step is its only caller.
 import type { AccessMode } from '../access/types.ts';
-import { parseScope } from '../scopes/index.ts';
 
 export type WriteDecision =
   | { action: 'forward' }
@@ -38,9 +37,4 @@ export function writeDecision(mode: AccessMode | undefined): WriteDecision {
         description: `the installation's access mode is ${mode}: it cannot write`,
       };
   }
-}
-
-/** true when a route's scope is a write scope (the routes whose requests change things). */
-export function isWriteScope(scope: string): boolean {
-  return parseScope(scope)?.action === 'write';
 }

@@ -36,3 +36,14 @@ export function isResource(name: string): boolean {
 export function scopeOf(resource: string, action: Action): string {
   return `${resource}:${action}`;
 }
+
+/** true for a write scope (`content:write`): requests under it change things. */
+export function isWriteScope(scope: string): boolean {
+  return parseScope(scope)?.action === 'write';
+}
+
+/** The read scope of the same resource (`content:write` → `content:read`); others as given. */
+export function readScopeOf(scope: string): string {
+  const p = parseScope(scope);
+  return p ? scopeOf(p.resource, 'read') : scope;
+}

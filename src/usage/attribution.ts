@@ -2,7 +2,7 @@
 // the route's required scope, so a GET counts `content:read` even when the token holds
 // only `content:write`: that read was served by the write scope unless `content:read`
 // was approved too. Every report (operator review, merchant page) attributes the same way.
-import { parseScope, scopeOf } from '../scopes/index.ts';
+import { isWriteScope, parseScope, readScopeOf, scopeOf } from '../scopes/index.ts';
 
 /** The counted scopes whose requests `scope` served, given every approved scope. */
 export function servedBy(scope: string, approved: readonly string[]): string[] {
@@ -14,8 +14,7 @@ export function servedBy(scope: string, approved: readonly string[]): string[] {
 
 /** The read scope on the same resource for a write scope; undefined for anything else. */
 export function readCounterpart(scope: string): string | undefined {
-  const parsed = parseScope(scope);
-  return parsed?.action === 'write' ? scopeOf(parsed.resource, 'read') : undefined;
+  return isWriteScope(scope) ? readScopeOf(scope) : undefined;
 }
 
 /** The latest of ISO times, null when there is none. */

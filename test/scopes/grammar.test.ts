@@ -1,7 +1,14 @@
 // The scope grammar: `resource:action`, read or write, nothing else.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isResource, isScope, parseScope, scopeOf } from '../../src/scopes/index.ts';
+import {
+  isResource,
+  isScope,
+  isWriteScope,
+  parseScope,
+  readScopeOf,
+  scopeOf,
+} from '../../src/scopes/index.ts';
 import { malformedScope, validScope } from './arbitraries.ts';
 
 describe('parseScope', () => {
@@ -45,5 +52,16 @@ describe('parseScope', () => {
 
   it('parses nothing malformed', () => {
     fc.assert(fc.property(malformedScope, (s) => parseScope(s) === undefined && !isScope(s)));
+  });
+});
+
+describe('write scopes and their read counterpart', () => {
+  it('tells write scopes and maps them to the read scope of the same resource', () => {
+    expect(isWriteScope('content:write')).toBe(true);
+    expect(isWriteScope('content:read')).toBe(false);
+    expect(isWriteScope('content:admin')).toBe(false);
+    expect(readScopeOf('leads:write')).toBe('leads:read');
+    expect(readScopeOf('leads:read')).toBe('leads:read');
+    expect(readScopeOf('not a scope')).toBe('not a scope');
   });
 });
