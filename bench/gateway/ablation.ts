@@ -35,6 +35,7 @@ const fixedToken: Step = (x) => {
     sub: 'm_bench',
     client_id: 'bench-app',
     scopes: ['content:read'],
+    allowed: new Set(['content:read']),
     site: 's_bench',
     installation: 'inst_bench',
     jti: 'jti-bench',

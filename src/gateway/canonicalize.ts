@@ -73,14 +73,16 @@ export function canonicalize(requestTarget: string): CanonicalizeResult {
   if (rawPath.includes('#')) return { ok: false, reason: 'fragment in request target' };
   if (rawPath.includes('\\')) return { ok: false, reason: 'backslash in path' };
   const rawSegments = rawPath.slice(1).split('/');
+  const last = rawSegments.length - 1;
   const segments: string[] = [];
-  for (const [i, raw] of rawSegments.entries()) {
-    if (raw === '' && i !== rawSegments.length - 1)
-      return { ok: false, reason: 'empty path segment' };
+  for (let i = 0; i <= last; i++) {
+    const raw = rawSegments[i] as string;
+    if (raw === '' && i !== last) return { ok: false, reason: 'empty path segment' };
     const decoded = decodeSegment(raw);
     if (decoded === undefined)
       return { ok: false, reason: 'invalid or overlong percent-encoding in path' };
-    if (forbidden(decoded)) {
+    // Without escapes a segment holds only visible ASCII, no "/" or "%" (and "\\" was refused).
+    if (decoded !== raw && forbidden(decoded)) {
       return { ok: false, reason: 'encoded separator, percent sign or control character in path' };
     }
     if (decoded === '.' || decoded === '..') return { ok: false, reason: 'dot-segment in path' };

@@ -56,6 +56,17 @@ const TIMEOUTS = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
+/** The gateway's answer for a failed upstream request: 504 for a timeout, else 502. */
+function upstreamError(err: unknown): GatewayError {
+  const code = (err as { code?: string }).code ?? '';
+  if (TIMEOUTS.has(code))
+    return new GatewayError(504, 'upstream_timeout', 'the upstream did not answer in time');
+  if (UNREACHABLE.has(code) || code.startsWith('UND_ERR')) {
+    return new GatewayError(502, 'bad_gateway', 'the upstream is unreachable');
+  }
+  return new GatewayError(502, 'bad_gateway', 'the upstream request failed');
+}
+
 function hasBody(req: IncomingMessage): boolean {
   return (
     req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
@@ -99,20 +110,14 @@ export class Upstreams {
   }
 
   /** Sends `req` to `baseUrl` + `path`; the caller relays the answer. */
-  async forward(
+  forward(
     baseUrl: string,
     path: string,
     req: IncomingMessage,
     headers: Record<string, string | string[]>,
   ): Promise<UpstreamResponse> {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > this.opts.maxBodyBytes) {
-      throw new GatewayError(
-        413,
-        'payload_too_large',
-        `the request body exceeds ${this.opts.maxBodyBytes} bytes`,
-      );
-    }
+    if (declared > this.opts.maxBodyBytes) return Promise.reject(this.tooLarge());
     const { pool, basePath } = this.target(baseUrl);
     let limit: BodyLimit | undefined;
     let body: BodyLimit | null = null;
@@ -125,30 +130,30 @@ export class Upstreams {
       req.on('error', (err) => bounded.destroy(err));
       body = req.pipe(bounded);
     }
-    try {
-      const res = await pool.request({
+    // A plain promise chain, not an async function: one promise less per request.
+    return pool
+      .request({
         method: req.method as 'GET',
         path: `${basePath}${path}`,
         headers,
         body,
-      });
-      return { status: res.statusCode, headers: res.headers, body: res.body };
-    } catch (err) {
-      if (limit?.exceeded || err instanceof GatewayError) {
-        throw new GatewayError(
-          413,
-          'payload_too_large',
-          `the request body exceeds ${this.opts.maxBodyBytes} bytes`,
-        );
-      }
-      const code = (err as { code?: string }).code ?? '';
-      if (TIMEOUTS.has(code))
-        throw new GatewayError(504, 'upstream_timeout', 'the upstream did not answer in time');
-      if (UNREACHABLE.has(code) || code.startsWith('UND_ERR')) {
-        throw new GatewayError(502, 'bad_gateway', 'the upstream is unreachable');
-      }
-      throw new GatewayError(502, 'bad_gateway', 'the upstream request failed');
-    }
+      })
+      .then(
+        (res) => ({ status: res.statusCode, headers: res.headers, body: res.body }),
+        (err: unknown) => {
+          throw limit?.exceeded || err instanceof GatewayError
+            ? this.tooLarge()
+            : upstreamError(err);
+        },
+      );
+  }
+
+  private tooLarge(): GatewayError {
+    return new GatewayError(
+      413,
+      'payload_too_large',
+      `the request body exceeds ${this.opts.maxBodyBytes} bytes`,
+    );
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import { ACCESS_MODES, type AccessMode } from '../access/types.ts';
 import { SIGNING_ALG } from '../keys/index.ts';
+import { expand } from '../scopes/index.ts';
 import { TokenCache, type VerifiedToken } from './token-cache.ts';
 
 export interface VerifierOptions {
@@ -29,6 +30,13 @@ export type VerifyResult = { ok: true; token: VerifiedToken } | { ok: false; rea
 
 const MODES: ReadonlySet<unknown> = new Set(ACCESS_MODES);
 
+/** RFC 6750's b64token: what a bearer token may look like. */
+const TOKEN68 = /^[A-Za-z0-9._~+/-]+=*$/;
+const MALFORMED: VerifyResult = {
+  ok: false,
+  reason: 'the Authorization header must be "Bearer <token>"',
+};
+
 function claimsOf(payload: JWTPayload): VerifiedToken | undefined {
   const { sub, client_id, scope, site, installation, jti, exp, access_mode } = payload as Record<
     string,
@@ -38,10 +46,12 @@ function claimsOf(payload: JWTPayload): VerifiedToken | undefined {
   if (!strings.every((s) => typeof s === 'string' && s !== '') || typeof exp !== 'number') {
     return undefined;
   }
+  const scopes = (scope as string).split(' ').filter(Boolean);
   const token: VerifiedToken = {
     sub: sub as string,
     client_id: client_id as string,
-    scopes: (scope as string).split(' ').filter(Boolean),
+    scopes,
+    allowed: expand(scopes),
     site: site as string,
     installation: installation as string,
     jti: jti as string,
@@ -53,7 +63,8 @@ function claimsOf(payload: JWTPayload): VerifiedToken | undefined {
 }
 
 export interface AccessTokenVerifier {
-  verify(token: string): Promise<VerifyResult>;
+  /** A cached token's result at once (no promise, no microtask); otherwise a promise. */
+  verify(token: string): VerifyResult | Promise<VerifyResult>;
   /** Entries in the verified-token cache. */
   readonly cacheSize: number;
 }
@@ -93,32 +104,38 @@ export async function createVerifier(opts: VerifierOptions): Promise<AccessToken
       currentDate: new Date(now()),
     });
 
+  async function verifyUncached(token: string): Promise<VerifyResult> {
+    let payload: JWTPayload;
+    try {
+      payload = (await verifyOnce(token)).payload;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'ERR_JWKS_NO_MATCHING_KEY' && (await reload())) {
+        try {
+          payload = (await verifyOnce(token)).payload;
+        } catch {
+          return { ok: false, reason: 'the token is not valid' };
+        }
+      } else {
+        return { ok: false, reason: reasonFor(code) };
+      }
+    }
+    const claims = claimsOf(payload);
+    if (!claims) return { ok: false, reason: 'the token lacks scopegate claims' };
+    cache.set(token, claims);
+    return { ok: true, token: claims };
+  }
+
   return {
     get cacheSize() {
       return cache.size;
     },
-    async verify(token) {
+    verify(token) {
       const hit = cache.get(token);
       if (hit) return { ok: true, token: hit };
-      let payload: JWTPayload;
-      try {
-        payload = (await verifyOnce(token)).payload;
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (code === 'ERR_JWKS_NO_MATCHING_KEY' && (await reload())) {
-          try {
-            payload = (await verifyOnce(token)).payload;
-          } catch {
-            return { ok: false, reason: 'the token is not valid' };
-          }
-        } else {
-          return { ok: false, reason: reasonFor(code) };
-        }
-      }
-      const claims = claimsOf(payload);
-      if (!claims) return { ok: false, reason: 'the token lacks scopegate claims' };
-      cache.set(token, claims);
-      return { ok: true, token: claims };
+      // Checked only on a miss: a cached token passed this check when it was verified.
+      if (!TOKEN68.test(token)) return MALFORMED;
+      return verifyUncached(token);
     },
   };
 }

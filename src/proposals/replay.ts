@@ -8,7 +8,7 @@ import { upstreamHeaders } from '../gateway/headers.ts';
 import type { Upstreams } from '../gateway/proxy.ts';
 import { type CompiledRoute, matchRoute } from '../gateway/routes.ts';
 import type { VerifiedToken } from '../gateway/token-cache.ts';
-import { satisfies } from '../scopes/index.ts';
+import { expand, satisfies } from '../scopes/index.ts';
 import type { Installation } from '../store/types.ts';
 import { REPLAY_EXCERPT_BYTES, readUpTo, storedRequest } from './http.ts';
 import type { Proposal, ProposalReplay } from './types.ts';
@@ -38,6 +38,7 @@ function identityOf(p: Proposal): VerifiedToken {
     sub: p.merchant,
     client_id: p.app,
     scopes: p.scopes,
+    allowed: expand(p.scopes),
     site: p.site,
     installation: p.installation,
     access_mode: 'review-only',

@@ -9,7 +9,6 @@ import { type Forwarding, upstreamHeaders } from '../gateway/headers.ts';
 import type { Upstreams } from '../gateway/proxy.ts';
 import { type CompiledRoute, matchRoute } from '../gateway/routes.ts';
 import type { VerifiedToken } from '../gateway/token-cache.ts';
-import { satisfies } from '../scopes/index.ts';
 import type { ProposalStore } from '../store/types.ts';
 import {
   discard,
@@ -69,7 +68,7 @@ async function currentVersion(
     };
   }
   const read = matchRoute(deps.routes, 'GET', w.target.segments);
-  if (!read || !satisfies(w.token.scopes, read.scope)) {
+  if (!read || !w.token.allowed.has(read.scope)) {
     return { state: 'not_read', reason: 'the app may not read its target' };
   }
   const headers = upstreamHeaders(
