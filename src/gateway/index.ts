@@ -135,8 +135,16 @@ export function createGateway(deps: GatewayAppDeps): RequestListener {
   return (req, res) => {
     if (serveHealth(req, res, deps.ready)) return;
     const x = newExchange(req, forwardingOf(req, trusted));
-    runPipeline(x, deps)
-      .then(() => {
+    const fail = (err: unknown) => {
+      try {
+        refuse(res, err, x.requestId, deps.logger);
+        record(x, res.statusCode, err instanceof GatewayError ? err.error : 'server_error');
+      } catch (failure) {
+        deps.logger.error({ err: failure }, 'gateway: answering failed');
+      }
+    };
+    const answer = () => {
+      try {
         if (x.reply) {
           sendJson(res, x.reply.status, x.reply.body, {
             ...x.reply.headers,
@@ -147,12 +155,19 @@ export function createGateway(deps: GatewayAppDeps): RequestListener {
         }
         relay(res, need(x.response, 'response'), x.requestId, deps.logger);
         record(x, res.statusCode, 'forwarded');
-      })
-      // A failure while answering is refused like a pipeline one (or the socket cut).
-      .catch((err: unknown) => {
-        refuse(res, err, x.requestId, deps.logger);
-        record(x, res.statusCode, err instanceof GatewayError ? err.error : 'server_error');
-      })
-      .catch((err: unknown) => deps.logger.error({ err }, 'gateway: answering failed'));
+      } catch (err) {
+        // A failure while answering is refused like a pipeline one (or the socket cut).
+        fail(err);
+      }
+    };
+    let pending: Promise<void> | undefined;
+    try {
+      pending = runPipeline(x, deps);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    if (pending) pending.then(answer, fail);
+    else answer();
   };
 }

@@ -252,16 +252,27 @@ export function newExchange(req: IncomingMessage, forwarding: Forwarding): Excha
 }
 
 /**
- * Runs every step in order; resolves with `x.response` (or the gateway's own `x.reply`)
- * set, or rejects with the refusal.
+ * Runs every step in order, until one sets `x.reply` or throws. Synchronous steps run
+ * synchronously (a refusal throws); from the first step that returns a promise, the rest
+ * run when it settles, and that promise is returned (a refusal rejects it).
  */
-export async function runPipeline(x: Exchange, deps: GatewayDeps): Promise<void> {
+export function runPipeline(x: Exchange, deps: GatewayDeps): Promise<void> | undefined {
   const steps = x.req.url?.startsWith(OWN_PREFIX) ? OWN_PIPELINE : PIPELINE;
-  for (const step of steps) {
+  return runFrom(0, steps, x, deps);
+}
+
+function runFrom(
+  first: number,
+  steps: readonly Step[],
+  x: Exchange,
+  deps: GatewayDeps,
+): Promise<void> | undefined {
+  for (let i = first; i < steps.length; i++) {
+    const step = steps[i] as Step;
     x.step = step.name;
-    // Most steps are synchronous; awaiting only real promises saves a microtask per step.
     const pending = step(x, deps);
-    if (pending) await pending;
-    if (x.reply) return;
+    if (pending) return pending.then(() => (x.reply ? undefined : runFrom(i + 1, steps, x, deps)));
+    if (x.reply) return undefined;
   }
+  return undefined;
 }
