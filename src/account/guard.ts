@@ -22,6 +22,7 @@ const HEADINGS: Record<number, string> = {
   409: 'Nothing to do here now',
   503: 'Try again in a moment',
   413: 'That form was too large',
+  415: 'That form could not be read',
 };
 
 /** Sends an /account error page with `status`. */

@@ -1,7 +1,7 @@
 // The merchant account pages (/account/*): sign-in and sign-out, the connected-apps list
 // and revocation, each route an ordered list of steps. Mounted on the authorization server.
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
+import { readForm } from '../http/body.ts';
 import type { ProposalReview } from '../proposals/review.ts';
 import type { Revoker } from '../revocation/revoke.ts';
 import type { ScopeCatalogue } from '../scopes/index.ts';
@@ -43,7 +43,7 @@ export interface AccountDeps {
  */
 export function accountRoutes(deps: AccountDeps): Router {
   const router = new Router();
-  const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const form = readForm('16kb');
   const merchant = (handler: MerchantHandler) => asMerchant(deps.store.merchants, handler);
 
   router.get('/account', pageErrors, async (ctx) => {

@@ -1,12 +1,12 @@
 // The operator API on the admin listener: apps, merchants and installations (DESIGN.md
 // §10). Bearer-protected; every bad input is a 4xx naming each problem.
 
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { SUPPORTED_PROVIDERS } from '../access/policy.ts';
 import { publicView, type RegistryDeps, registerApp } from '../apps/registry.ts';
 import { invalidRequest, notFound } from '../errors/index.ts';
+import { readJson } from '../http/body.ts';
 import { jsonErrors } from '../http/errors.ts';
 import { healthRoutes } from '../http/health.ts';
 import type { Logger } from '../log.ts';
@@ -14,10 +14,11 @@ import { createMerchant } from '../merchants/service.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { metricsRoute, observeRequests } from '../metrics/koa.ts';
 import type { Revoker } from '../revocation/revoke.ts';
-import type { InstallationFilter, Store } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
 import type { Webhooks } from '../webhooks/index.ts';
 import { requireAdminToken } from './auth.ts';
 import { dataFlowRoutes } from './data-flows.ts';
+import { installationFilter } from './installation-filter.ts';
 import { reportRoutes } from './reports.ts';
 import { usageReport } from './usage.ts';
 
@@ -29,10 +30,6 @@ export interface AdminDeps {
   logger: Logger;
   metrics: Metrics;
   webhooks?: Pick<Webhooks, 'adminRoutes'>;
-}
-
-function query(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function objectBody(body: unknown): Record<string, unknown> {
@@ -67,12 +64,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   });
 
   router.get('/installations', async (ctx) => {
-    const filter: InstallationFilter = {};
-    for (const key of ['app', 'site', 'merchant'] as const) {
-      const v = query(ctx.query[key]);
-      if (v) filter[key] = v;
-    }
-    ctx.body = { installations: await store.installations.list(filter) };
+    ctx.body = { installations: await store.installations.list(installationFilter(ctx.query)) };
   });
 
   router.get('/installations/:id', async (ctx) => {
@@ -111,7 +103,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   // Unauthenticated like any Prometheus target: the admin listener is internal (ADMIN_HOST).
   app.use(metricsRoute(deps.metrics));
   app.use(requireAdminToken(deps.adminToken, (p) => p === '/healthz' || p === '/readyz'));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '256kb', encoding: 'utf-8' }));
+  app.use(readJson('256kb'));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
   const hooks = deps.webhooks?.adminRoutes();

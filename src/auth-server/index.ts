@@ -6,6 +6,7 @@ import { SUPPORTED_PROVIDERS } from '../access/policy.ts';
 import { accountRoutes } from '../account/index.ts';
 import type { Config } from '../config/index.ts';
 import { demoClientRoutes } from '../demo/client.ts';
+import { asClientError } from '../http/errors.ts';
 import { healthRoutes } from '../http/health.ts';
 import type { KeyMaterial } from '../keys/index.ts';
 import type { SigningKeyWatch } from '../keys/watch.ts';
@@ -18,6 +19,7 @@ import type { ProposalReview } from '../proposals/review.ts';
 import type { Revoker } from '../revocation/revoke.ts';
 import type { Store } from '../store/types.ts';
 import { recordConsent } from './consent.ts';
+import { discoveryMetadata } from './discovery.ts';
 import { interactionRoutes } from './interactions.ts';
 import { createProvider } from './provider.ts';
 
@@ -83,12 +85,7 @@ export function createAuthServer(deps: AuthServerDeps): Provider {
   provider.use(healthRoutes(() => store.ping()));
 
   // RFC 8414 metadata: the same document oidc-provider serves as OpenID discovery.
-  provider.use(async (ctx, next) => {
-    if (ctx.path === '/.well-known/oauth-authorization-server') {
-      ctx.path = '/.well-known/openid-configuration';
-    }
-    return next();
-  });
+  provider.use(discoveryMetadata(config.scopes));
 
   provider.use(async (ctx, next) => {
     try {
@@ -104,6 +101,16 @@ export function createAuthServer(deps: AuthServerDeps): Provider {
           title: 'Error',
           status: err.statusCode,
           body: errorPage(err.error, description),
+        });
+        return;
+      }
+      // A form that could not be read (too large, bad Content-Encoding, cut short).
+      const client = asClientError(err);
+      if (client) {
+        sendPage(ctx, {
+          title: 'Error',
+          status: client.status,
+          body: errorPage(client.error, client.message),
         });
         return;
       }

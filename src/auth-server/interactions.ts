@@ -1,12 +1,12 @@
 // The merchant's side of an authorization: GET shows sign-in or consent for the pending
 // interaction, POST /login signs in, POST /confirm approves or denies. Every form is
 // CSRF-checked and bound to the interaction cookie; bad input re-renders with a 4xx.
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 import { accessModeOf } from '../access/mode.ts';
 import { startMerchantSession } from '../account/index.ts';
+import { readForm } from '../http/body.ts';
 import { signIn, signInRefusal } from '../merchants/service.ts';
 import { consentPage } from '../pages/consent.ts';
 import { errorPage } from '../pages/error.ts';
@@ -45,7 +45,7 @@ function badRequest(ctx: Context, description: string, status = 400): void {
 export function interactionRoutes(deps: InteractionDeps): Router {
   const { provider, store } = deps;
   const router = new Router();
-  const form = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const form = readForm('16kb');
 
   async function appOf(details: Details): Promise<StoredApp> {
     const app = await store.apps.get(String(details.params.client_id));

@@ -126,6 +126,24 @@ describe('installations', () => {
     expect(res.body.details[0].path).toBe('reason');
   });
 
+  it('400 naming each repeated, malformed, empty or unknown filter, never the whole list', async () => {
+    const cases: [string, string[]][] = [
+      ['app=a&app=b', ['app']],
+      ['app[]=x', ['app[]']],
+      ['site=', ['site']],
+      ['apps=x&merchant=m&merchant=n', ['apps', 'merchant']],
+    ];
+    for (const [query, paths] of cases) {
+      const res = await sys.admin('GET', `/admin/installations?${query}`);
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+      expect(res.body.error).toBe('invalid_request');
+      expect(res.body.details.map((d: { path: string }) => d.path)).toEqual(paths);
+    }
+    const ok = await sys.admin('GET', '/admin/installations?app=a&site=s&merchant=m');
+    expect(ok.status).toBe(200);
+    expect(ok.body.installations).toEqual([]);
+  });
+
   it('404 JSON for an unknown route', async () => {
     const res = await sys.admin('GET', '/admin/nothing');
     expect(res.status).toBe(404);

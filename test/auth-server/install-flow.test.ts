@@ -106,6 +106,8 @@ describe('install flow', () => {
       expect(doc.code_challenge_methods_supported).toEqual(['S256']);
       expect(doc.introspection_endpoint).toBe(`${sys.issuer}/token/introspection`);
       expect(doc.revocation_endpoint).toBe(`${sys.issuer}/token/revocation`);
+      // Exactly what an authorization request may ask for: the catalogue, no OpenID scopes.
+      expect(doc.scopes_supported).toEqual(sys.config.scopes.entries.map((e) => e.scope));
     }
   });
 
@@ -119,6 +121,28 @@ describe('install flow', () => {
     expect(app.client_secret).toBeUndefined();
     const { tokens } = await install(sys, app, { site: 's_shop' });
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
+  });
+});
+
+describe('access-token lifetime', () => {
+  it('follows a non-default ACCESS_TOKEN_TTL, for issued and refreshed tokens', async () => {
+    const short = await startTestSystem({ env: { ACCESS_TOKEN_TTL: '120' } });
+    try {
+      await createMerchant(short);
+      const app = await registerApp(short, manifest('ttl-app'));
+      const { tokens, config } = await install(short, app);
+      const lifetime = (token: string) => {
+        const [, body] = token.split('.');
+        const { exp, iat } = JSON.parse(Buffer.from(body!, 'base64url').toString());
+        return exp - iat;
+      };
+      expect(lifetime(tokens.access_token)).toBe(120);
+      expect(tokens.expires_in).toBeLessThanOrEqual(120);
+      const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+      expect(lifetime(refreshed.access_token)).toBe(120);
+    } finally {
+      await short.stop();
+    }
   });
 });
 
@@ -201,12 +225,31 @@ describe('refused requests', () => {
     const { config, start, callback } = await approvedCallback('replay-app');
     const checks = { pkceCodeVerifier: start.verifier, expectedState: start.state };
     const first = await oidc.authorizationCodeGrant(config, callback, checks);
+    // The access token works at the gateway until the code is replayed.
+    const callApi = () =>
+      fetch(`${sys.gatewayUrl}/api/content`, {
+        headers: { authorization: `Bearer ${first.access_token}` },
+      });
+    expect((await callApi()).status).toBe(200);
+
     await expect(oidc.authorizationCodeGrant(config, callback, checks)).rejects.toMatchObject({
       error: 'invalid_grant',
     });
+    const refused = await callApi();
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
     await expect(oidc.refreshTokenGrant(config, first.refresh_token!)).rejects.toMatchObject({
       error: 'invalid_grant',
     });
+    expect((await oidc.tokenIntrospection(config, first.refresh_token!)).active).toBe(false);
+    const [, claims] = first.access_token.split('.');
+    const { installation } = JSON.parse(Buffer.from(claims!, 'base64url').toString());
+    const record = await sys.admin('GET', `/admin/installations/${installation}`);
+    expect(record.body).toMatchObject({
+      revoked_by: 'scopegate',
+      revoke_reason: 'a code or refresh token was replayed',
+    });
+    expect(record.body.revoked_at).toBeTypeOf('string');
   });
 
   it('refuses a wrong PKCE verifier', async () => {
