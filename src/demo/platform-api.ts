@@ -1,9 +1,9 @@
 // The built-in demo platform API behind the default routes when PLATFORM_API_URL is
 // unset: per-site content, media, leads and payments in memory, answering with what
 // the gateway told it (app, site, scopes) so the scope checks can be seen working.
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { readJson } from '../http/body.ts';
 
 const RESOURCES = ['content', 'media', 'leads', 'payments'] as const;
 
@@ -52,7 +52,7 @@ export function createDemoPlatformApi(): Koa {
     });
   }
   const app = new Koa();
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' }));
+  app.use(readJson('1mb'));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
