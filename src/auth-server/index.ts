@@ -81,6 +81,15 @@ export function createAuthServer(deps: AuthServerDeps): Provider {
   const provider = createProvider({ config, store, keys });
   provider.keys = keys.cookieKeys;
 
+  // Koa's own report of an error it answered (a request cut short, say) goes to our logger,
+  // not to stderr: a client's mistake at debug, anything else as an error.
+  provider.silent = true;
+  // (oidc-provider's types list only its own events; the provider is a Koa app.)
+  (provider as unknown as NodeJS.EventEmitter).on('error', (err: Error & { status?: number }) => {
+    if (typeof err.status === 'number' && err.status < 500)
+      logger.debug({ err }, 'auth request error');
+    else logger.error({ err }, 'auth server error');
+  });
   if (deps.metrics) observeAuthServer(provider, deps.metrics, logger);
   provider.use(healthRoutes(() => store.ping()));
 
