@@ -108,7 +108,10 @@ export function upstreamHeaders(
   return out;
 }
 
-/** Response headers from the upstream that must not be relayed as they are. */
+/**
+ * Response headers from the upstream that must not be relayed as they are. `name` is
+ * lower-case, as undici (and node:http) give header names.
+ */
 export function relayable(name: string): boolean {
-  return !HOP_BY_HOP.has(name.toLowerCase());
+  return !HOP_BY_HOP.has(name);
 }

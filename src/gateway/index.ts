@@ -18,7 +18,8 @@ export function relay(
   logger: Logger,
 ): void {
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstream.headers)) {
+  for (const name in upstream.headers) {
+    const value = upstream.headers[name];
     if (value !== undefined && relayable(name)) headers[name] = value;
   }
   headers['x-request-id'] = requestId;
@@ -96,12 +97,19 @@ function recorder(
   metrics: Metrics,
   logger: Logger,
 ): (x: Exchange, status: number, reason: string) => void {
-  const request = metrics.hot(metrics.requests);
-  const decision = metrics.hot(metrics.gatewayDecisions);
+  const request = metrics.hot(metrics.requests, (route, status) => ({
+    role: 'gateway',
+    route,
+    status: String(status),
+  }));
+  const decision = metrics.hot(metrics.gatewayDecisions, (step, reason) => ({
+    step,
+    reason: String(reason),
+  }));
   return (x, status, reason) => {
     const route = x.route?.id ?? x.own?.endpoint ?? 'none';
-    request({ role: 'gateway', route, status: String(status) }, `${route} ${status}`);
-    decision({ step: x.step, reason }, `${x.step} ${reason}`);
+    request(route, status);
+    decision(x.step, reason);
     // The access log: ids and outcome only, never the path, query or a header value.
     if (logger.isLevelEnabled('info')) {
       logger.info(

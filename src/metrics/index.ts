@@ -2,7 +2,7 @@
 // several systems in one test process never share counts. Served at /metrics by the
 // admin listener; every role records into the same registry.
 import { Counter, collectDefaultMetrics, Gauge, type LabelValues, Registry } from 'prom-client';
-import { HotHistogram, hotCounter } from './hot.ts';
+import { HotHistogram, type HotIncrement, hotCounter } from './hot.ts';
 
 /** Latency buckets in seconds: 0.1 ms to 10 s. */
 const SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5, 10];
@@ -25,8 +25,11 @@ export interface Metrics {
   webhookAttempts: Counter<'outcome'>;
   /** A gauge read at scrape time. */
   observe(name: string, help: string, read: () => number | Promise<number>): void;
-  /** A per-request increment of `counter` that costs a map lookup (see hot.ts). */
-  hot<T extends string>(counter: Counter<T>): (labels: LabelValues<T>, key: string) => void;
+  /** A per-request increment of `counter` that costs two map lookups (see hot.ts). */
+  hot<T extends string>(
+    counter: Counter<T>,
+    labelsOf: (first: string, second: string | number) => LabelValues<T>,
+  ): HotIncrement;
 }
 
 export function createMetrics(): Metrics {
@@ -84,8 +87,8 @@ export function createMetrics(): Metrics {
       labelNames: ['outcome'],
       registers,
     }),
-    hot(counter) {
-      return hotCounter(counter, (flush) => {
+    hot(counter, labelsOf) {
+      return hotCounter(counter, labelsOf, (flush) => {
         flushes.set(counter, [...(flushes.get(counter) ?? []), flush]);
       });
     },

@@ -10,7 +10,11 @@ import type { Metrics } from './index.ts';
 
 /** Logs and counts every answer of a listener; the outermost middleware. */
 export function observeRequests(metrics: Metrics, logger: Logger, role: string): Middleware {
-  const count = metrics.hot(metrics.requests);
+  const count = metrics.hot(metrics.requests, (route, status) => ({
+    role,
+    route,
+    status: String(status),
+  }));
   return async (ctx, next) => {
     const started = performance.now();
     const requestId = requestIdOf(ctx.req.headers['x-request-id']);
@@ -21,8 +25,7 @@ export function observeRequests(metrics: Metrics, logger: Logger, role: string):
     } finally {
       const state = ctx as { _matchedRoute?: string | RegExp; oidc?: { route?: string } };
       const route = String(state._matchedRoute ?? state.oidc?.route ?? 'other');
-      const status = String(ctx.status);
-      count({ role, route, status }, `${route} ${status}`);
+      count(route, ctx.status);
       logger.info(
         {
           listener: role,
