@@ -23,7 +23,8 @@ import { createMetrics, type Metrics } from './metrics/index.ts';
 import { createMetricsApp } from './metrics/koa.ts';
 import { cancelPendingProposals, createProposalReview } from './proposals/review.ts';
 import { createMemoryBus } from './revocation/memory-bus.ts';
-import { createRedisBus } from './revocation/redis-bus.ts';
+import { startReconciler } from './revocation/reconcile.ts';
+import { createRedisBus, heartbeatFor } from './revocation/redis-bus.ts';
 import { createRevoker } from './revocation/revoke.ts';
 import { createMemoryStore, MEMORY_STORE_WARNING } from './store/memory/index.ts';
 import { createRedisStore } from './store/redis/index.ts';
@@ -174,7 +175,11 @@ export async function startSystem(opts: {
   if (appProblems.length) throw new ConfigError(appProblems);
   if (config.demo) await seedDemo(store, registry, config.issuer);
 
-  const bus = config.redisUrl ? createRedisBus(config.redisUrl, redisKeys()) : createMemoryBus();
+  // Gateways beat several times per staleness bound, so a late beat never makes a 503.
+  const heartbeatMs = heartbeatFor(config.revocationStalenessMs);
+  const bus = config.redisUrl
+    ? createRedisBus(config.redisUrl, redisKeys(), { heartbeatMs })
+    : createMemoryBus();
   const revoker = createRevoker({
     store,
     bus,
@@ -185,6 +190,17 @@ export async function startSystem(opts: {
   });
 
   const closers: (() => Promise<void>)[] = [async () => signingKeys.close()];
+  if (has('auth') || has('admin')) {
+    // Where revocations are made, their enforced_at is completed once late gateways settle.
+    const reconciler = startReconciler({
+      store,
+      bus,
+      stalenessMs: config.revocationStalenessMs,
+      periodMs: heartbeatMs,
+      onError: (err) => logger.warn({ err }, 'revocation: pending enforcement check failed'),
+    });
+    closers.push(() => reconciler.stop());
+  }
   const webhooks =
     has('auth') || has('admin') || has('worker')
       ? createWebhooks({

@@ -21,9 +21,30 @@ export interface FeedOptions {
   stalenessMs: number;
 }
 
+/** A gateway a pending revocation still waits for, as last seen. */
+export interface AwaitedGateway {
+  gateway: string;
+  /** When it first had the installation in its revoked set (epoch ms), if it said so. */
+  ackedAt?: number;
+  /** Its latest heartbeat (epoch ms); absent once it stopped or left. */
+  beatAt?: number;
+}
+
+/** A revocation that ended with gateways pending, kept until every one is accounted for. */
+export interface PendingRevocation {
+  installation: string;
+  /** The latest moment known to be covered so far (announce, then settled gateways), ms. */
+  sinceMs: number;
+  awaited: AwaitedGateway[];
+}
+
 export interface RevocationBus {
-  /** Makes a revocation visible to every gateway: the shared set, then a notice. */
-  announce(notice: RevocationNotice): Promise<void>;
+  /**
+   * Makes a revocation visible to every gateway: the shared set, then a notice. The given
+   * gateways (the live ones) are remembered as expected to acknowledge, in the same step,
+   * so a gateway that misses the notice still acknowledges it after its next resync.
+   */
+  announce(notice: RevocationNotice, gateways: readonly string[]): Promise<void>;
   /** Gateways whose heartbeat is recent enough to count as live. */
   liveGateways(): Promise<string[]>;
   /**
@@ -35,6 +56,12 @@ export interface RevocationBus {
     gateways: readonly string[],
     timeoutMs: number,
   ): Promise<Map<string, number>>;
+  /** Revocations still awaiting gateways (oldest first, a bounded batch); one read when none. */
+  pendingRevocations(): Promise<PendingRevocation[]>;
+  /** Stops awaiting the given gateways of a pending revocation, now covered up to `sinceMs`. */
+  settleGateways(installation: string, gateways: readonly string[], sinceMs: number): Promise<void>;
+  /** Forgets a pending revocation (its enforced_at is recorded). */
+  forgetPending(installation: string): Promise<void>;
   /** Starts a gateway's feed: loads the revoked set, then follows notices. */
   openFeed(options: FeedOptions): Promise<RevocationFeed>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 // The revocation bus inside one process (embedded store): notices reach the feeds
-// synchronously and each feed acknowledges at once. Same contract as the Redis bus.
+// synchronously and each feed acknowledges at once, so nothing is ever left pending.
+// Same contract as the Redis bus.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
@@ -24,6 +25,11 @@ export function createMemoryBus(): RevocationBus {
     async liveGateways() {
       return [...feeds];
     },
+    async pendingRevocations() {
+      return [];
+    },
+    async settleGateways() {},
+    async forgetPending() {},
     async awaitAcks(installation, gateways, timeoutMs) {
       const got = () => acks.get(installation) ?? new Map<string, number>();
       const done = () => gateways.every((g) => got().has(g));

@@ -1,26 +1,27 @@
 // The revocation bus on Redis: a sorted set of revoked ids (scored by when their last
 // token expires) that every gateway loads at start and after every reconnect, a pub/sub
-// channel for notices and heartbeats, and acknowledgements that tell the revoker when
-// each live gateway had the id in memory. A gateway that cannot confirm its feed within
-// the staleness bound reports itself stale, and the gateway answers 503.
-import { randomUUID } from 'node:crypto';
+// channel for notices and heartbeats, acknowledgements that tell the revoker when each
+// live gateway had the id in memory, and the revocations still awaiting gateways, kept
+// until the reconciler records their enforced_at.
 import type { Redis } from 'ioredis';
 import { closeClient, openClient } from '../store/redis/client.ts';
 import type { RedisKeys } from '../store/redis/keys.ts';
-import { ExpiringSet, type FeedOptions, type RevocationBus, type RevocationFeed } from './bus.ts';
+import type { AwaitedGateway, PendingRevocation, RevocationBus, RevocationFeed } from './bus.ts';
+import { type Message, openRedisFeed } from './redis-feed.ts';
 
-type Message =
-  | { type: 'revoked'; installation: string; until: number }
-  | { type: 'beat'; gateway: string };
-
-/** How often a gateway announces itself; also the liveness check period of its feed. */
+/** How often a gateway announces itself, at most; also the liveness check period of its feed. */
 export const HEARTBEAT_MS = 500;
 
-/** Heartbeats between two sweeps of lapsed ids from a gateway's revoked set. */
-const SWEEP_EVERY_BEATS = 120;
+/** Heartbeats in one staleness bound, at least: a late beat or two never makes a 503. */
+const BEATS_PER_BOUND = 4;
 
-/** Acknowledgement records outlive any wait for them. */
-const ACK_TTL_SECONDS = 300;
+/** The heartbeat period for a staleness bound: HEARTBEAT_MS, shorter for bounds under 2 s. */
+export function heartbeatFor(stalenessMs: number): number {
+  return Math.max(1, Math.min(HEARTBEAT_MS, Math.floor(stalenessMs / BEATS_PER_BOUND)));
+}
+
+/** Pending revocations looked at per reconciliation, oldest first. */
+const PENDING_BATCH = 100;
 
 export function createRedisBus(
   url: string,
@@ -43,12 +44,19 @@ export function createRedisBus(
   }
 
   return {
-    async announce({ installation, until }) {
+    async announce({ installation, until }, gateways) {
       const now = Date.now();
-      await command
+      const tx = command
         .multi()
         .zadd(keys.revoked(), until, installation)
-        .zremrangebyscore(keys.revoked(), '-inf', now)
+        .zremrangebyscore(keys.revoked(), '-inf', now);
+      // Remembered with the id itself: a gateway that loads the id also sees it is awaited.
+      if (gateways.length) {
+        tx.zadd(keys.revocationsPending(), now, installation)
+          .del(keys.revocationAwaited(installation))
+          .sadd(keys.revocationAwaited(installation), ...gateways);
+      }
+      await tx
         .publish(
           keys.revocationChannel(),
           JSON.stringify({ type: 'revoked', installation, until } satisfies Message),
@@ -88,6 +96,64 @@ export function createRedisBus(
       return acks;
     },
 
+    async pendingRevocations() {
+      const flat = await command.zrange(
+        keys.revocationsPending(),
+        '0',
+        String(PENDING_BATCH - 1),
+        'WITHSCORES',
+      );
+      if (!flat.length) return [];
+      const ids: string[] = [];
+      const since: number[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        ids.push(flat[i] as string);
+        since.push(Number(flat[i + 1]));
+      }
+      const read = command.pipeline().zrange(keys.gateways(), '0', '-1', 'WITHSCORES');
+      for (const id of ids)
+        read.smembers(keys.revocationAwaited(id)).hgetall(keys.revocationAcks(id));
+      const replies = (await read.exec()) ?? [];
+      const results = replies.map(([err, value]) => {
+        if (err) throw err;
+        return value;
+      });
+      const beats = new Map<string, number>();
+      const scored = (results[0] ?? []) as string[];
+      for (let i = 0; i + 1 < scored.length; i += 2)
+        beats.set(scored[i] as string, Number(scored[i + 1]));
+      return ids.map((installation, i): PendingRevocation => {
+        const awaited = (results[1 + 2 * i] ?? []) as string[];
+        const acks = (results[2 + 2 * i] ?? {}) as Record<string, string>;
+        return {
+          installation,
+          sinceMs: since[i] ?? 0,
+          awaited: awaited.map((gateway) => {
+            const seen: AwaitedGateway = { gateway };
+            if (acks[gateway] !== undefined) seen.ackedAt = Number(acks[gateway]);
+            const beatAt = beats.get(gateway);
+            if (beatAt !== undefined) seen.beatAt = beatAt;
+            return seen;
+          }),
+        };
+      });
+    },
+
+    async settleGateways(installation, gateways, sinceMs) {
+      const tx = command.multi();
+      if (gateways.length) tx.srem(keys.revocationAwaited(installation), ...gateways);
+      // XX: a revocation forgotten meanwhile (enforced) is not brought back.
+      await tx.zadd(keys.revocationsPending(), 'XX', 'GT', sinceMs, installation).exec();
+    },
+
+    async forgetPending(installation) {
+      await command
+        .multi()
+        .zrem(keys.revocationsPending(), installation)
+        .del(keys.revocationAwaited(installation))
+        .exec();
+    },
+
     async openFeed(options) {
       const feed = await openRedisFeed(url, keys, command, { ...options, heartbeatMs });
       opened.push(feed);
@@ -98,106 +164,6 @@ export function createRedisBus(
       await Promise.all(opened.map((f) => f.close()));
       if (ackListener) await closeClient(ackListener);
       await closeClient(command);
-    },
-  };
-}
-
-async function openRedisFeed(
-  url: string,
-  keys: RedisKeys,
-  command: Redis,
-  options: FeedOptions & { heartbeatMs: number },
-): Promise<RevocationFeed> {
-  const gatewayId = `gw-${randomUUID()}`;
-  const set = new ExpiringSet();
-  const subscriber = openClient(url, () => {});
-  /** Set after a full load that followed the latest (re)subscription. */
-  let synced = false;
-  let confirmedAt = 0;
-  let closed = false;
-
-  async function acknowledge(installation: string): Promise<void> {
-    const at = Date.now();
-    await command
-      .multi()
-      .hset(keys.revocationAcks(installation), gatewayId, at)
-      .expire(keys.revocationAcks(installation), ACK_TTL_SECONDS)
-      .publish(keys.revocationAckChannel(), installation)
-      .exec();
-  }
-
-  async function resync(): Promise<void> {
-    synced = false;
-    const now = Date.now();
-    const entries = await command.zrangebyscore(keys.revoked(), now, '+inf', 'WITHSCORES');
-    for (let i = 0; i + 1 < entries.length; i += 2)
-      set.add(entries[i] as string, Number(entries[i + 1]));
-    set.sweep(now);
-    synced = true;
-    confirmedAt = Date.now();
-  }
-
-  subscriber.on('message', (_channel: string, raw: string) => {
-    let msg: Message;
-    try {
-      msg = JSON.parse(raw) as Message;
-    } catch {
-      return;
-    }
-    if (msg.type === 'revoked') {
-      set.add(msg.installation, msg.until);
-      acknowledge(msg.installation).catch(() => {});
-    } else if (msg.type === 'beat' && msg.gateway === gatewayId && synced) {
-      confirmedAt = Date.now();
-    }
-  });
-  // Whatever happened while the connection was down is unknown: stale until reloaded.
-  subscriber.on('close', () => {
-    synced = false;
-  });
-  subscriber.on('ready', () => {
-    if (closed) return;
-    // Subscribe (again: idempotent) before loading, so no notice falls between the two.
-    subscriber
-      .subscribe(keys.revocationChannel())
-      .then(resync)
-      .catch(() => {});
-  });
-
-  await subscriber.subscribe(keys.revocationChannel());
-  await resync();
-
-  let beats = 0;
-  const beat = setInterval(() => {
-    command
-      .multi()
-      .zadd(keys.gateways(), Date.now(), gatewayId)
-      .zremrangebyscore(keys.gateways(), '-inf', Date.now() - 60_000)
-      .publish(
-        keys.revocationChannel(),
-        JSON.stringify({ type: 'beat', gateway: gatewayId } satisfies Message),
-      )
-      .exec()
-      .catch(() => {});
-    // Lapsed ids cost nothing in lookups; drop them about once a minute, not every beat.
-    if (++beats % SWEEP_EVERY_BEATS === 0) set.sweep();
-  }, options.heartbeatMs);
-  beat.unref();
-  await command.zadd(keys.gateways(), Date.now(), gatewayId);
-
-  return {
-    gatewayId,
-    has: (id) => set.has(id),
-    isFresh: () => synced && Date.now() - confirmedAt <= options.stalenessMs,
-    staleForMs: () => (synced ? Date.now() - confirmedAt : Number.POSITIVE_INFINITY),
-    get size() {
-      return set.size;
-    },
-    async close() {
-      closed = true;
-      clearInterval(beat);
-      await command.zrem(keys.gateways(), gatewayId).catch(() => {});
-      await closeClient(subscriber);
     },
   };
 }

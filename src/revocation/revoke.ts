@@ -2,6 +2,7 @@
 // order never leaves a token alive once revoked_at is visible: gateways are told first
 // (shared revoked set + notice), then revoked_at is written, then the grant and its tokens
 // are destroyed; finally it waits for every live gateway's acknowledgement (enforced_at).
+// When some do not acknowledge in time the reconciler records enforced_at later.
 import { notFound } from '../errors/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { GRANT_BOUND_MODELS } from '../store/oidc-models.ts';
@@ -14,7 +15,10 @@ export interface RevokeInput {
   reason: string | null;
 }
 
-/** The record after a revocation, with the gateways that had not acknowledged in time. */
+/**
+ * The record after a revocation, with the gateways that had not acknowledged in time (its
+ * enforced_at is then recorded later, once each of them acknowledged or dropped out).
+ */
 export type RevocationResult = Installation & { pending_gateways?: string[] };
 
 /** Called after revoked_at is written (webhooks, proposals); must not throw, must be idempotent. */
@@ -67,7 +71,7 @@ export function createRevoker(opts: RevokerOptions): Revoker {
       if (existing.enforced_at) return existing;
 
       const gateways = await bus.liveGateways();
-      await bus.announce({ installation: id, until: Date.now() + opts.tokenLifetimeMs });
+      await bus.announce({ installation: id, until: Date.now() + opts.tokenLifetimeMs }, gateways);
       const record = await store.installations.revoke(id, {
         at: new Date().toISOString(),
         by: input.by,
@@ -84,12 +88,15 @@ export function createRevoker(opts: RevokerOptions): Revoker {
 
       const acks = await bus.awaitAcks(id, gateways, opts.ackTimeoutMs);
       const pending = gateways.filter((g) => !acks.has(g));
+      // Still awaited by the bus since the announce: the reconciler completes it.
       if (pending.length) return { ...record, pending_gateways: pending };
       const enforcedMs = Math.max(Date.parse(record.revoked_at ?? ''), ...acks.values());
       const enforced = await store.installations.markEnforced(
         id,
         new Date(enforcedMs).toISOString(),
       );
+      // Also clears what an earlier, unfinished call of this revocation left awaited.
+      if (gateways.length || existing.revoked_at) await bus.forgetPending(id);
       return enforced ?? record;
     },
   };

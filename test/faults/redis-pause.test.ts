@@ -4,7 +4,7 @@
 // and serves again by itself after SIGCONT, honouring a revocation retried once Redis is back.
 import type { Pool } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { HEARTBEAT_MS } from '../../src/revocation/redis-bus.ts';
+import { heartbeatFor } from '../../src/revocation/redis-bus.ts';
 import { createMerchant } from '../support/oauth.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
@@ -122,7 +122,7 @@ it('fails closed after the staleness bound while Redis is paused, and recovers a
 
   report('redis-pause', {
     stalenessBoundMs: STALENESS_MS,
-    heartbeatMs: HEARTBEAT_MS,
+    heartbeatMs: heartbeatFor(STALENESS_MS),
     failClosedAfterMs: failClosedMs,
     servedFromMemoryWhilePaused: servedWhilePaused,
     pausedForMs: resumedAt - pausedAt,

@@ -1,7 +1,10 @@
 // Revocation takes effect at once, everywhere: two gateway processes on one Redis, the
-// operator API, the app itself (RFC 7009), enforced_at, and 200 requests in flight.
+// operator API, enforced_at, and 200 requests in flight while a slow gateway catches up.
+// (The app's RFC 7009 revoke is in app-merchant-revoke.test.ts.)
+import { Redis } from 'ioredis';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisKeys } from '../../src/store/redis/keys.ts';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
 import { createMerchant, install, manifest, registerApp } from '../support/oauth.ts';
 import { rawRequest } from '../support/raw-http.ts';
@@ -13,14 +16,24 @@ let redis: TestRedis;
 let upstream: Upstream;
 let sys: TestSystem;
 let second: GatewayProcess;
+/** The second process's gateway id, as it beats in Redis. */
+let secondId: string;
+let client: Redis;
+const keys = redisKeys();
 
 beforeAll(async () => {
   [redis, upstream] = await Promise.all([startRedis(), startUpstream()]);
+  client = new Redis(redis.url);
   sys = await startTestSystem({ redisUrl: redis.url, env: { PLATFORM_API_URL: upstream.url } });
+  const before = await client.zrange(keys.gateways(), '0', '-1');
   second = await startGatewayProcess(sys);
+  const after = await client.zrange(keys.gateways(), '0', '-1');
+  secondId = after.find((id) => !before.includes(id)) ?? '';
   await createMerchant(sys);
 }, 60_000);
 afterAll(async () => {
+  if (second?.pid) process.kill(second.pid, 'SIGCONT');
+  client?.disconnect();
   await second?.stop();
   await sys?.stop();
   await upstream?.close();
@@ -70,23 +83,6 @@ describe('operator revoke', () => {
   });
 });
 
-describe('app revoke (RFC 7009)', () => {
-  it('revokes the installation, recorded as revoked by the app', async () => {
-    const app = await registerApp(sys, manifest('prop-app'));
-    const { tokens, config } = await install(sys, app, { site: 's_shop' });
-    const id = installationOf(tokens.access_token);
-    await oidc.tokenRevocation(config, tokens.refresh_token!);
-    for (const base of [sys.gatewayUrl, second.url])
-      expect((await get(base, tokens.access_token)).status).toBe(401);
-    const record = await sys.admin('GET', `/admin/installations/${id}`);
-    expect(record.body).toMatchObject({ revoked_by: 'app:prop-app' });
-    expect(record.body.revoked_at).toBeTypeOf('string');
-    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
-      error: 'invalid_grant',
-    });
-  });
-});
-
 describe('concurrency', () => {
   it('accepts no request that started after the revoke call returned', async () => {
     const app = await registerApp(sys, manifest('prop-race'));
@@ -102,14 +98,21 @@ describe('concurrency', () => {
     };
     const inFlight: Promise<void>[] = [];
     for (let i = 0; i < 100; i++) inFlight.push(fire(i));
-    const revoke = sys.admin('POST', `/admin/installations/${id}/revoke`, {}).then(() => {
+    // The second gateway is slow to take the notice: the call must wait for it.
+    process.kill(second.pid, 'SIGSTOP');
+    const resume = setTimeout(() => process.kill(second.pid, 'SIGCONT'), 150);
+    const revoke = sys.admin('POST', `/admin/installations/${id}/revoke`, {}).then((res) => {
       returnedAt = performance.now();
+      return res;
     });
     for (let i = 100; i < 200; i++) {
       inFlight.push(fire(i));
       await new Promise((r) => setImmediate(r));
     }
-    await revoke;
+    const res = await revoke.finally(() => {
+      clearTimeout(resume);
+      process.kill(second.pid, 'SIGCONT');
+    });
     for (let i = 200; i < 220; i++) inFlight.push(fire(i));
     await Promise.all(inFlight);
     upstream.delayMs = 0;
@@ -117,5 +120,13 @@ describe('concurrency', () => {
     expect(late.length).toBeGreaterThan(0);
     expect(late.filter((r) => r.status === 200)).toEqual([]);
     expect(results.every((r) => r.status === 200 || r.status === 401)).toBe(true);
+
+    // Enforced when the call returned, the second gateway among the acknowledgers.
+    expect(res.body.pending_gateways).toBeUndefined();
+    const enforcedAt = Date.parse(res.body.enforced_at);
+    expect(enforcedAt).toBeGreaterThanOrEqual(Date.parse(res.body.revoked_at));
+    const acks = await client.hgetall(keys.revocationAcks(id));
+    expect(secondId).toMatch(/^gw-/);
+    expect(Number(acks[secondId])).toBeLessThanOrEqual(enforcedAt);
   });
 });

@@ -61,7 +61,8 @@ export async function startGatewayProcess(
     url,
     pid: child.pid ?? 0,
     async stop() {
-      if (child.exitCode !== null) return;
+      // A process killed by a signal has a signalCode and no exitCode.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;

@@ -58,8 +58,15 @@ export interface RedisKeys {
   revoked(): string;
   /** Sorted set: gateway process ids, scored by their latest heartbeat (ms). */
   gateways(): string;
-  /** Hash: gateway id → ms at which it had the installation in its revoked set. Expires. */
+  /** Hash: gateway id → ms at which it first had the installation in its revoked set. Expires. */
   revocationAcks(installation: string): string;
+  /**
+   * Sorted set: installation ids whose revocation still awaits gateways (no enforced_at yet),
+   * scored by the latest moment known to be covered (ms). No TTL: removed once enforced.
+   */
+  revocationsPending(): string;
+  /** Set: the gateways a pending revocation still awaits. No TTL: removed with it. */
+  revocationAwaited(installation: string): string;
   /** Pub/sub channel: revocation notices and gateway heartbeats. */
   revocationChannel(): string;
   /** Pub/sub channel: gateways' acknowledgements of revocation notices. */
@@ -122,6 +129,8 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     revoked: () => `${prefix}revoked`,
     gateways: () => `${prefix}gateways`,
     revocationAcks: (installation) => `${prefix}revocation-acks:${installation}`,
+    revocationsPending: () => `${prefix}revocations-pending`,
+    revocationAwaited: (installation) => `${prefix}revocation-awaited:${installation}`,
     revocationChannel: () => `${prefix}revocation-channel`,
     revocationAckChannel: () => `${prefix}revocation-ack-channel`,
     webhookEvent: (id) => `${prefix}webhook-event:${id}`,
