@@ -18,7 +18,7 @@ import {
 
 /**
  * Overridden by BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS, BENCH_PRIME_REQUESTS,
- * BENCH_CONNECTIONS and BENCH_PACED_RATE.
+ * BENCH_CONNECTIONS, BENCH_PACED_RATE and BENCH_PACED_SECONDS.
  */
 const SETTINGS: Settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 6),
@@ -29,6 +29,7 @@ const SETTINGS: Settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
   pacedRate: Number(process.env.BENCH_PACED_RATE ?? 300),
   pacedConnections: 10,
+  pacedSeconds: Number(process.env.BENCH_PACED_SECONDS ?? 30),
   tokens: 1_000,
 };
 const MODE =
@@ -40,14 +41,16 @@ const MODE =
 
 /** Past this the bench kills its children and fails: scenarios, primings, start-up. */
 function budgetMs(): number {
-  const counts: Record<typeof MODE, [scenarios: number, primings: number]> = {
-    table: [7, 2],
-    profile: [2, 2],
-    ablation: [6, 6],
+  const counts: Record<typeof MODE, [scenarios: number, paced: number, primings: number]> = {
+    table: [5, 2, 2],
+    profile: [2, 0, 2],
+    ablation: [6, 0, 6],
   };
-  const [scenarioCount, primings] = counts[MODE];
-  const scenario = SETTINGS.seconds + SETTINGS.rounds * (SETTINGS.warmupSeconds + 0.5);
-  return (scenarioCount * scenario + primings * (SETTINGS.primeMaxSeconds + 2) + 60) * 1_000;
+  const [scenarioCount, pacedCount, primings] = counts[MODE];
+  const slices = SETTINGS.rounds * (SETTINGS.warmupSeconds + 0.5);
+  const scenarios =
+    scenarioCount * (SETTINGS.seconds + slices) + pacedCount * (SETTINGS.pacedSeconds + slices);
+  return (scenarios + primings * (SETTINGS.primeMaxSeconds + 2) + 60) * 1_000;
 }
 
 /** Children killed and `workDir` removed however the bench ends; a watchdog on its time. */

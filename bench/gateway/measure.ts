@@ -103,9 +103,10 @@ export async function measureRounds(plan: Planned[], settings: Settings): Promis
     capacityMs: 0,
     uncaught: 0,
   }));
-  const seconds = settings.seconds / settings.rounds;
   for (let round = 0; round < settings.rounds; round++) {
     for (const [i, p] of plan.entries()) {
+      const seconds =
+        (p.scenario.paced ? settings.pacedSeconds : settings.seconds) / settings.rounds;
       await warm(p, settings);
       await timed(p, settings, seconds, tallies[i] as Tally);
     }

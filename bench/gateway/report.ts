@@ -98,7 +98,7 @@ export interface RunInfo extends Settings {
 export function print(rows: Compared[], info: RunInfo): void {
   console.log(
     `gateway bench: ${info.connections} connections (paced rows: ${info.pacedConnections} at ` +
-      `${info.pacedRate} req/s), pipelining 1, ${info.seconds} s per scenario after ` +
+      `${info.pacedRate} req/s for ${info.pacedSeconds} s), pipelining 1, ${info.seconds} s per scenario after ` +
       `${info.warmupSeconds} s warm-up (each server primed with ${info.primeRequests} requests ` +
       `first), ${info.cpus} CPUs, Node ${info.node}`,
   );

@@ -26,6 +26,11 @@ export interface Settings {
   /** The fixed rate (req/s) and connections of the paced, below-saturation rows. */
   pacedRate: number;
   pacedConnections: number;
+  /**
+   * Measured seconds of each paced row: p99 needs many samples below saturation (at
+   * 300 req/s, 30 s give 9,000 responses, so p99 is the 90th slowest, not the 18th).
+   */
+  pacedSeconds: number;
   tokens: number;
 }
 
