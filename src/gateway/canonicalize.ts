@@ -29,13 +29,13 @@ function forbidden(decoded: string): boolean {
 
 function decodeSegment(raw: string): string | undefined {
   // Fast path: a segment without escapes is itself when every byte is visible ASCII.
-  if (!raw.includes('%')) {
-    for (let i = 0; i < raw.length; i++) {
-      const code = raw.charCodeAt(i);
-      if (code > 0x7e || code < 0x21) return undefined;
-    }
-    return raw;
+  let escaped = false;
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code > 0x7e || code < 0x21) return undefined;
+    if (code === 0x25) escaped = true;
   }
+  if (!escaped) return raw;
   const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i];

@@ -51,7 +51,8 @@ export function forwardingOf(
   req: IncomingMessage,
   trustedProxies: ReadonlySet<string>,
 ): Forwarding {
-  const peer = (req.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/, '');
+  const address = req.socket.remoteAddress ?? '';
+  const peer = address.startsWith('::ffff:') ? address.replace(/^::ffff:(?=\d+\.)/, '') : address;
   const own: Forwarding = {
     forwardedFor: peer,
     host: req.headers.host ?? '',
@@ -89,7 +90,8 @@ export function upstreamHeaders(
 ): Record<string, string | string[]> {
   const connectionListed = listedIn(incoming.connection);
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(incoming)) {
+  for (const name in incoming) {
+    const value = incoming[name];
     if (value === undefined) continue;
     if (HOP_BY_HOP.has(name) || NEVER_FORWARDED.has(name) || connectionListed.has(name)) continue;
     if (name.startsWith('x-scopegate-')) continue;
