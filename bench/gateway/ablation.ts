@@ -22,6 +22,7 @@ import { Upstreams } from '../../src/gateway/proxy.ts';
 import type { RevokedSet } from '../../src/gateway/revoked-set.ts';
 import { UsageCounter } from '../../src/gateway/usage.ts';
 import { createLogger } from '../../src/log.ts';
+import { createMemoryStore } from '../../src/store/memory/index.ts';
 import { type BenchServer, serve } from './bench-server.ts';
 
 /** The relay's logger: the bench reports failures itself. */
@@ -87,6 +88,7 @@ async function deps(env: Record<string, string>): Promise<GatewayDeps> {
       bodyTimeoutMs: config.upstreamTimeoutMs,
     }),
     usage: new UsageCounter(),
+    proposals: createMemoryStore().proposals,
   };
 }
 

@@ -24,11 +24,8 @@ export interface GatewayDeps {
   revoked: RevokedSet;
   upstreams: Upstreams;
   usage: UsageCounter;
-  /**
-   * Where review-only writes are staged and their status read (the store's proposals).
-   * Without it, review-only writes are refused (503) and nothing is forwarded.
-   */
-  proposals?: Pick<ProposalStore, 'create' | 'get'>;
+  /** Where review-only writes are staged and their status read (the store's proposals). */
+  proposals: Pick<ProposalStore, 'create' | 'get'>;
 }
 
 /** An answer the gateway gives itself instead of forwarding (it ends the pipeline). */
@@ -151,13 +148,6 @@ export const stageReviewOnlyWrite: Step = (x, deps) => {
 };
 
 async function stage(x: Exchange, deps: GatewayDeps): Promise<void> {
-  if (!deps.proposals) {
-    throw new GatewayError(
-      503,
-      'temporarily_unavailable',
-      'writes for review cannot be staged here',
-    );
-  }
   const proposal = await stageProposal(
     { routes: deps.routes, upstreams: deps.upstreams, proposals: deps.proposals },
     {
@@ -219,7 +209,7 @@ export const matchOwnEndpoint: Step = (x) => {
 /** A proposal's status, for the token's own installation only (404 for any other). */
 export const answerProposalStatus: Step = async (x, deps) => {
   const { id } = need(x.own, 'own endpoint');
-  const proposal = await deps.proposals?.get(id);
+  const proposal = await deps.proposals.get(id);
   if (!proposal || proposal.installation !== need(x.token, 'token').installation) {
     throw new GatewayError(404, 'not_found', 'this installation has no proposal with this id');
   }

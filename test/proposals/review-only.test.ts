@@ -3,6 +3,7 @@
 // approves (replayed once, with who approved) or rejects; revocation cancels the rest.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROPOSAL_MAX_BODY_BYTES } from '../../src/proposals/http.ts';
+import { MAX_PENDING } from '../../src/proposals/stage.ts';
 import { accountSignIn, cardOf, formFor, textOf } from '../account/harness.ts';
 import { createMerchant } from '../support/oauth.ts';
 import { rawRequest } from '../support/raw-http.ts';
@@ -121,6 +122,22 @@ describe('staging at the gateway', () => {
     });
     const refused = await gateway(w, readOnly, 'DELETE', '/api/content/x');
     expect(JSON.parse(refused.body)).toMatchObject({ error: 'access_mode_forbids_write' });
+    expect(w.platform.writes()).toEqual([]);
+  });
+
+  it(`refuses the write after ${MAX_PENDING} pending proposals with 429, and stages none`, async () => {
+    const token = await mint(w.sys, {
+      claims: { scope: 'content:write', access_mode: 'review-only', installation: 'inst_capped' },
+    });
+    for (let i = 0; i < MAX_PENDING; i++) {
+      const staged = await gateway(w, token, 'POST', '/api/content/pages', { n: i });
+      expect(staged.status).toBe(202);
+    }
+    const refused = await gateway(w, token, 'POST', '/api/content/pages', { n: MAX_PENDING });
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: 'too_many_pending' });
+    const stored = await w.sys.store.proposals.listByInstallation('inst_capped', { pending: true });
+    expect(stored).toHaveLength(MAX_PENDING);
     expect(w.platform.writes()).toEqual([]);
   });
 });
