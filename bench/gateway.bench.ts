@@ -21,8 +21,8 @@ import {
  * BENCH_CONNECTIONS, BENCH_PACED_RATE and BENCH_PACED_SECONDS.
  */
 const SETTINGS: Settings = {
-  seconds: Number(process.env.BENCH_SECONDS ?? 6),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  seconds: Number(process.env.BENCH_SECONDS ?? 12),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 6),
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5),
   primeRequests: Number(process.env.BENCH_PRIME_REQUESTS ?? 15_000),
   primeMaxSeconds: 12,
