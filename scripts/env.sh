@@ -15,7 +15,7 @@ NODE_BIN=$(command -v node || true)
 if [ -z "$NODE_BIN" ] || ! node_ok "$NODE_BIN"; then
   NODE_BIN="$ROOT/.tools/node_modules/node/bin/node"
   if [ ! -x "$NODE_BIN" ] || ! node_ok "$NODE_BIN"; then
-    echo "scopegate: system Node.js is older than 22.18; installing Node 24 into .tools/" >&2
+    echo "scopegate: system Node.js cannot run .ts files unflagged (needs 22.18+, 23.6+ or 24+); installing Node 24 into .tools/" >&2
     mkdir -p "$ROOT/.tools" && [ -f "$ROOT/.tools/package.json" ] || echo "{\"private\":true}" > "$ROOT/.tools/package.json"
     npm install --prefix "$ROOT/.tools" --no-save --no-audit --no-fund --loglevel=error node@24 >&2
   fi

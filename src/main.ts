@@ -24,7 +24,7 @@ import { createMetricsApp } from './metrics/koa.ts';
 import { cancelPendingProposals, createProposalReview } from './proposals/review.ts';
 import { createMemoryBus } from './revocation/memory-bus.ts';
 import { startReconciler } from './revocation/reconcile.ts';
-import { createRedisBus, heartbeatFor } from './revocation/redis-bus.ts';
+import { createRedisBus, heartbeatFor, silenceFor } from './revocation/redis-bus.ts';
 import { createRevoker } from './revocation/revoke.ts';
 import { createMemoryStore, MEMORY_STORE_WARNING } from './store/memory/index.ts';
 import { createRedisStore } from './store/redis/index.ts';
@@ -175,10 +175,9 @@ export async function startSystem(opts: {
   if (appProblems.length) throw new ConfigError(appProblems);
   if (config.demo) await seedDemo(store, registry, config.issuer);
 
-  // Gateways beat several times per staleness bound, so a late beat never makes a 503.
-  const heartbeatMs = heartbeatFor(config.revocationStalenessMs);
+  const stalenessMs = config.revocationStalenessMs;
   const bus = config.redisUrl
-    ? createRedisBus(config.redisUrl, redisKeys(), { heartbeatMs })
+    ? createRedisBus(config.redisUrl, redisKeys(), { stalenessMs })
     : createMemoryBus();
   const revoker = createRevoker({
     store,
@@ -195,8 +194,8 @@ export async function startSystem(opts: {
     const reconciler = startReconciler({
       store,
       bus,
-      stalenessMs: config.revocationStalenessMs,
-      periodMs: heartbeatMs,
+      silenceMs: silenceFor(stalenessMs),
+      periodMs: heartbeatFor(stalenessMs),
       onError: (err) => logger.warn({ err }, 'revocation: pending enforcement check failed'),
     });
     closers.push(() => reconciler.stop());

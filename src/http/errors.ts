@@ -13,8 +13,13 @@ function errorCode(status: number): string {
   return 'invalid_request';
 }
 
-function clientError(status: number, description: string, cause: unknown): ScopegateError {
-  return new ScopegateError({ status, error: errorCode(status), description, cause });
+/**
+ * A client's mistake, without the parser's error as its cause: that error may quote the
+ * body (a JSON syntax error does, and co-body keeps the raw body on it), and a logged
+ * cause would carry a password or token from it into the logs.
+ */
+function clientError(status: number, description: string): ScopegateError {
+  return new ScopegateError({ status, error: errorCode(status), description });
 }
 
 interface ReadFailure {
@@ -36,26 +41,25 @@ export function bodyReadError(err: unknown, contentEncoding = 'identity'): Scope
   const e = (typeof err === 'object' && err !== null ? err : {}) as ReadFailure;
   const encoding = contentEncoding.slice(0, 40);
   const status = typeof e.status === 'number' ? e.status : undefined;
-  if (err instanceof SyntaxError) return clientError(400, 'the body is not valid JSON', err);
+  if (err instanceof SyntaxError) return clientError(400, 'the body is not valid JSON');
   if (status === 413) {
     const limit = typeof e.limit === 'number' ? `the ${e.limit}-byte limit` : 'the limit';
-    return clientError(413, `the body is larger than ${limit}`, err);
+    return clientError(413, `the body is larger than ${limit}`);
   }
   if (status === 415 && e.type === 'encoding.unsupported') {
-    return clientError(415, "the body's charset is not supported; send UTF-8", err);
+    return clientError(415, "the body's charset is not supported; send UTF-8");
   }
   if (status === 415) {
     return clientError(
       415,
       `Content-Encoding ${encoding} is not supported; send identity, gzip, deflate or br`,
-      err,
     );
   }
   if (e.type === 'request.aborted') {
-    return clientError(400, 'the request ended before its body was complete', err);
+    return clientError(400, 'the request ended before its body was complete');
   }
   if (e.type === 'request.size.invalid') {
-    return clientError(400, 'the body does not match its Content-Length', err);
+    return clientError(400, 'the body does not match its Content-Length');
   }
   if (status !== undefined && status >= 500) {
     return new ScopegateError({
@@ -72,13 +76,11 @@ export function bodyReadError(err: unknown, contentEncoding = 'identity'): Scope
     return clientError(
       400,
       `the body does not decompress as its Content-Encoding ${encoding} says${detail}`,
-      err,
     );
   }
   return clientError(
     status !== undefined && status < 500 ? status : 400,
     'the body could not be read',
-    err,
   );
 }
 
@@ -92,7 +94,7 @@ export function asClientError(err: unknown): ScopegateError | undefined {
       err instanceof SyntaxError
         ? 'the body is not valid JSON'
         : String(e.message ?? 'bad request');
-    return clientError(e.status, description, err);
+    return clientError(e.status, description);
   }
   return undefined;
 }

@@ -35,18 +35,29 @@ export interface PendingRevocation {
   installation: string;
   /** The latest moment known to be covered so far (announce, then settled gateways), ms. */
   sinceMs: number;
+  /** When its last token expires (the revoked set's entry); absent once that entry lapsed. */
+  untilMs?: number;
   awaited: AwaitedGateway[];
 }
 
 export interface RevocationBus {
+  /** Makes a revocation visible to every gateway: the shared set, then a notice. */
+  announce(notice: RevocationNotice): Promise<void>;
   /**
-   * Makes a revocation visible to every gateway: the shared set, then a notice. The given
-   * gateways (the live ones) are remembered as expected to acknowledge, in the same step,
-   * so a gateway that misses the notice still acknowledges it after its next resync.
+   * Gateways that may still be serving with a fresh feed: their last heartbeat is recent
+   * enough that their staleness bound may not have passed (with a margin for the beat
+   * period and clock skew). A gateway silent for longer answers 503.
    */
-  announce(notice: RevocationNotice, gateways: readonly string[]): Promise<void>;
-  /** Gateways whose heartbeat is recent enough to count as live. */
   liveGateways(): Promise<string[]>;
+  /** true while an earlier call's revocation of `installation` awaits gateways. */
+  isPending(installation: string): Promise<boolean>;
+  /**
+   * Hands a revocation whose call is done (revoked_at written, grant destroyed) to the
+   * reconciler, awaiting `gateways` too (added to any awaited already), covered since
+   * `sinceMs`. Returns every gateway it now awaits. Gateways acknowledge pending
+   * revocations they hold at every heartbeat, however the id reached them.
+   */
+  handOver(installation: string, gateways: readonly string[], sinceMs: number): Promise<string[]>;
   /**
    * Waits until each given gateway acknowledged the installation, or the timeout.
    * Returns the acknowledgement time (epoch ms) of every gateway that did.

@@ -25,6 +25,13 @@ export function createMemoryBus(): RevocationBus {
     async liveGateways() {
       return [...feeds];
     },
+    // Every feed acknowledges synchronously: nothing is ever handed over.
+    async isPending() {
+      return false;
+    },
+    async handOver(_installation, gateways) {
+      return [...gateways];
+    },
     async pendingRevocations() {
       return [];
     },

@@ -9,7 +9,7 @@ import type { RedisKeys } from '../store/redis/keys.ts';
 import type { AwaitedGateway, PendingRevocation, RevocationBus, RevocationFeed } from './bus.ts';
 import { type Message, openRedisFeed } from './redis-feed.ts';
 
-/** How often a gateway announces itself, at most; also the liveness check period of its feed. */
+/** How often a gateway announces itself (and confirms its feed), at most. */
 export const HEARTBEAT_MS = 500;
 
 /** Heartbeats in one staleness bound, at least: a late beat or two never makes a 503. */
@@ -20,15 +20,28 @@ export function heartbeatFor(stalenessMs: number): number {
   return Math.max(1, Math.min(HEARTBEAT_MS, Math.floor(stalenessMs / BEATS_PER_BOUND)));
 }
 
+/** How far the clocks of two scopegate hosts may differ (heartbeats carry wall-clock times). */
+const CLOCK_SKEW_MS = 1_000;
+
+/**
+ * How long after its last recorded heartbeat a gateway may still serve with a fresh feed:
+ * the bound, plus one beat (a reload between beats also confirms it) and the clock skew.
+ * Past this it answers 503, so it no longer has to acknowledge a revocation.
+ */
+export function silenceFor(stalenessMs: number): number {
+  return stalenessMs + heartbeatFor(stalenessMs) + CLOCK_SKEW_MS;
+}
+
 /** Pending revocations looked at per reconciliation, oldest first. */
-const PENDING_BATCH = 100;
+const PENDING_BATCH = 1_000;
 
 export function createRedisBus(
   url: string,
   keys: RedisKeys,
-  opts: { heartbeatMs?: number } = {},
+  opts: { stalenessMs: number },
 ): RevocationBus {
-  const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
+  const heartbeatMs = heartbeatFor(opts.stalenessMs);
+  const silenceMs = silenceFor(opts.stalenessMs);
   const command = openClient(url, () => {});
   let ackListener: Redis | undefined;
   const waiters = new Set<() => void>();
@@ -44,19 +57,12 @@ export function createRedisBus(
   }
 
   return {
-    async announce({ installation, until }, gateways) {
+    async announce({ installation, until }) {
       const now = Date.now();
-      const tx = command
+      await command
         .multi()
         .zadd(keys.revoked(), until, installation)
-        .zremrangebyscore(keys.revoked(), '-inf', now);
-      // Remembered with the id itself: a gateway that loads the id also sees it is awaited.
-      if (gateways.length) {
-        tx.zadd(keys.revocationsPending(), now, installation)
-          .del(keys.revocationAwaited(installation))
-          .sadd(keys.revocationAwaited(installation), ...gateways);
-      }
-      await tx
+        .zremrangebyscore(keys.revoked(), '-inf', now)
         .publish(
           keys.revocationChannel(),
           JSON.stringify({ type: 'revoked', installation, until } satisfies Message),
@@ -65,8 +71,24 @@ export function createRedisBus(
     },
 
     async liveGateways() {
-      // Three missed heartbeats and a gateway no longer counts as live.
-      return command.zrangebyscore(keys.gateways(), Date.now() - 3 * heartbeatMs, '+inf');
+      return command.zrangebyscore(keys.gateways(), Date.now() - silenceMs, '+inf');
+    },
+
+    async isPending(installation) {
+      return (await command.zscore(keys.revocationsPending(), installation)) !== null;
+    },
+
+    async handOver(installation, gateways, sinceMs) {
+      const tx = command.multi();
+      if (gateways.length) tx.sadd(keys.revocationAwaited(installation), ...gateways);
+      // GT: a later call moves the covered moment on, never back; a new entry is added.
+      const replies = await tx
+        .zadd(keys.revocationsPending(), 'GT', sinceMs, installation)
+        .smembers(keys.revocationAwaited(installation))
+        .exec();
+      const awaited = replies?.at(-1);
+      if (!awaited || awaited[0]) throw awaited?.[0] ?? new Error('handOver: no reply');
+      return awaited[1] as string[];
     },
 
     async awaitAcks(installation, gateways, timeoutMs) {
@@ -111,8 +133,12 @@ export function createRedisBus(
         since.push(Number(flat[i + 1]));
       }
       const read = command.pipeline().zrange(keys.gateways(), '0', '-1', 'WITHSCORES');
-      for (const id of ids)
-        read.smembers(keys.revocationAwaited(id)).hgetall(keys.revocationAcks(id));
+      for (const id of ids) {
+        read
+          .smembers(keys.revocationAwaited(id))
+          .hgetall(keys.revocationAcks(id))
+          .zscore(keys.revoked(), id);
+      }
       const replies = (await read.exec()) ?? [];
       const results = replies.map(([err, value]) => {
         if (err) throw err;
@@ -123,11 +149,13 @@ export function createRedisBus(
       for (let i = 0; i + 1 < scored.length; i += 2)
         beats.set(scored[i] as string, Number(scored[i + 1]));
       return ids.map((installation, i): PendingRevocation => {
-        const awaited = (results[1 + 2 * i] ?? []) as string[];
-        const acks = (results[2 + 2 * i] ?? {}) as Record<string, string>;
+        const awaited = (results[1 + 3 * i] ?? []) as string[];
+        const acks = (results[2 + 3 * i] ?? {}) as Record<string, string>;
+        const until = results[3 + 3 * i] as string | null | undefined;
         return {
           installation,
           sinceMs: since[i] ?? 0,
+          ...(typeof until === 'string' ? { untilMs: Number(until) } : {}),
           awaited: awaited.map((gateway) => {
             const seen: AwaitedGateway = { gateway };
             if (acks[gateway] !== undefined) seen.ackedAt = Number(acks[gateway]);

@@ -47,12 +47,9 @@ export async function openRedisFeed(
   /** Every revocation announced before this moment (epoch ms) is in `set`; 0: none yet. */
   let confirmedAt = 0;
   let resyncing: Promise<void> | undefined;
-  /** An acknowledgement failed: the pending ids held are acknowledged at the next heartbeat. */
-  let ackOwed = false;
+  /** Pending revocations this gateway has acknowledged (pruned to those still pending). */
+  let acknowledged = new Set<string>();
   let closed = false;
-  const owe = () => {
-    ackOwed = true;
-  };
 
   /** Records that this gateway has the ids in memory (the first time counts) and says so. */
   async function acknowledge(ids: readonly string[]): Promise<void> {
@@ -69,11 +66,15 @@ export async function openRedisFeed(
     await tx.publish(keys.revocationAckChannel(), first).exec();
   }
 
-  /** Acknowledges every pending revocation held, whichever way it arrived. */
+  /**
+   * Acknowledges every handed-over revocation held and not yet acknowledged, whichever
+   * way it arrived (notice or reload): run at every heartbeat, one small read when none.
+   */
   async function acknowledgePending(): Promise<void> {
-    ackOwed = false;
     const pending = await command.zrange(keys.revocationsPending(), '0', '-1');
-    await acknowledge(pending.filter((id) => set.has(id)));
+    const held = pending.filter((id) => set.has(id));
+    await acknowledge(held.filter((id) => !acknowledged.has(id)));
+    acknowledged = new Set(held);
   }
 
   /** Subscribes (again: idempotent), then loads the whole set, so no notice falls between. */
@@ -90,7 +91,6 @@ export async function openRedisFeed(
       set.sweep(startedAt);
       synced = true;
       confirmedAt = Math.max(confirmedAt, startedAt);
-      await acknowledgePending().catch(owe);
     })().finally(() => {
       resyncing = undefined;
     });
@@ -101,7 +101,8 @@ export async function openRedisFeed(
     const msg = parse(raw);
     if (msg?.type === 'revoked') {
       set.add(msg.installation, msg.until);
-      acknowledge([msg.installation]).catch(owe);
+      // A lost acknowledgement is made good by acknowledgePending once handed over.
+      acknowledge([msg.installation]).catch(() => {});
     } else if (msg?.type === 'beat' && msg.gateway === gatewayId && synced) {
       if (typeof msg.at === 'number') confirmedAt = Math.max(confirmedAt, msg.at);
     }
@@ -138,11 +139,11 @@ export async function openRedisFeed(
       )
       .exec()
       .catch(() => {});
-    // A failed resync or acknowledgement is retried on every heartbeat until it succeeds.
+    // A failed resync is retried on every heartbeat until it succeeds.
     if (!synced) {
       if (subscriber.status === 'ready') resync().catch(() => {});
-    } else if (ackOwed) {
-      acknowledgePending().catch(owe);
+    } else {
+      acknowledgePending().catch(() => {});
     }
     // Lapsed ids cost nothing in lookups; drop them about once a minute, not every beat.
     if (++beats % sweepEvery === 0) set.sweep();

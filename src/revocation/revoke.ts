@@ -70,8 +70,11 @@ export function createRevoker(opts: RevokerOptions): Revoker {
       if (!existing) throw notFound(`installation ${id}`);
       if (existing.enforced_at) return existing;
 
+      // An earlier call of this revocation left gateways awaited: the reconciler decides.
+      const earlier = existing.revoked_at ? await bus.isPending(id) : false;
       const gateways = await bus.liveGateways();
-      await bus.announce({ installation: id, until: Date.now() + opts.tokenLifetimeMs }, gateways);
+      const announcedAt = Date.now();
+      await bus.announce({ installation: id, until: announcedAt + opts.tokenLifetimeMs });
       const record = await store.installations.revoke(id, {
         at: new Date().toISOString(),
         by: input.by,
@@ -88,15 +91,16 @@ export function createRevoker(opts: RevokerOptions): Revoker {
 
       const acks = await bus.awaitAcks(id, gateways, opts.ackTimeoutMs);
       const pending = gateways.filter((g) => !acks.has(g));
-      // Still awaited by the bus since the announce: the reconciler completes it.
-      if (pending.length) return { ...record, pending_gateways: pending };
+      if (pending.length || earlier) {
+        // Only now, with the grant destroyed, may the reconciler record enforced_at.
+        const awaited = await bus.handOver(id, pending, announcedAt);
+        return { ...record, pending_gateways: awaited };
+      }
       const enforcedMs = Math.max(Date.parse(record.revoked_at ?? ''), ...acks.values());
       const enforced = await store.installations.markEnforced(
         id,
         new Date(enforcedMs).toISOString(),
       );
-      // Also clears what an earlier, unfinished call of this revocation left awaited.
-      if (gateways.length || existing.revoked_at) await bus.forgetPending(id);
       return enforced ?? record;
     },
   };

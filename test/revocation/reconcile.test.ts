@@ -1,13 +1,16 @@
 // The reconciler's verdict on a pending revocation, as plain data: a gateway settles by its
-// acknowledgement (at its time) or by dropping out past the staleness bound (when seen).
+// acknowledgement (at its time) or by falling silent past the silence bound (when seen);
+// once the revocation's tokens have expired nothing is left to wait for.
 import { describe, expect, it } from 'vitest';
 import { assess } from '../../src/revocation/reconcile.ts';
 
 const NOW = 1_000_000;
-const BOUND = 3_000;
+const BOUND = 4_500;
+const UNTIL = NOW + 600_000;
 const pending = (awaited: { gateway: string; ackedAt?: number; beatAt?: number }[]) => ({
   installation: 'i1',
   sinceMs: NOW - 5_000,
+  untilMs: UNTIL,
   awaited,
 });
 
@@ -48,9 +51,21 @@ describe('assess', () => {
     const p = {
       installation: 'i1',
       sinceMs: NOW - 10,
+      untilMs: UNTIL,
       awaited: [{ gateway: 'a', ackedAt: NOW - 50 }],
     };
     expect(assess(p, NOW, BOUND)).toEqual({ kind: 'enforced', atMs: NOW - 10 });
     expect(assess({ ...p, awaited: [] }, NOW, BOUND)).toEqual({ kind: 'enforced', atMs: NOW - 10 });
+  });
+
+  it('is enforced when its tokens expired, even with a gateway still awaited', () => {
+    const live = { gateway: 'b', beatAt: NOW - 10 };
+    expect(assess({ ...pending([live]), untilMs: NOW - 20 }, NOW, BOUND)).toEqual({
+      kind: 'enforced',
+      atMs: NOW - 20,
+    });
+    // The revoked set's entry lapsed (pruned after expiry): enforced as of now.
+    const { untilMs: _gone, ...lapsed } = pending([live]);
+    expect(assess(lapsed, NOW, BOUND)).toEqual({ kind: 'enforced', atMs: NOW });
   });
 });
