@@ -261,6 +261,8 @@ function runFrom(
     const step = steps[i] as Step;
     x.step = step.name;
     const pending = step(x, deps);
+    // The last step's own promise is the pipeline's: no further hop once the proxy answers.
+    if (pending && i === steps.length - 1) return pending;
     if (pending) return pending.then(() => (x.reply ? undefined : runFrom(i + 1, steps, x, deps)));
     if (x.reply) return undefined;
   }
