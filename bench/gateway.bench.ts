@@ -1,10 +1,10 @@
 // Measures the gateway's cost over a bare undici proxy (req/s, p50/p99, CPU/request) with 1 warm,
 // 1,000 rotating and 10 % forged tokens; BENCH_PROFILE=1 / BENCH_ABLATION=1 say where it goes.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ablateAll, profileAll } from './gateway/analysis.ts';
-import { killAll } from './gateway/children.ts';
+import { killAll, pinLabel } from './gateway/children.ts';
 import { measureRounds } from './gateway/measure.ts';
 import { compare, type Measured, print } from './gateway/report.ts';
 import {
@@ -18,7 +18,7 @@ import {
 
 /**
  * Overridden by BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS, BENCH_PRIME_REQUESTS,
- * BENCH_CONNECTIONS, BENCH_PACED_RATE and BENCH_PACED_SECONDS.
+ * BENCH_CONNECTIONS, BENCH_PACED_RATE and BENCH_PACED_SECONDS; BENCH_PIN=0 runs unpinned.
  */
 const SETTINGS: Settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 12),
@@ -101,7 +101,12 @@ async function main(): Promise<void> {
     if (MODE === 'profile') return await profileAll(setup, SETTINGS);
     if (MODE === 'ablation') return await ablateAll(setup, SETTINGS);
     const rows = compare(await measureAll(setup));
-    print(rows, { ...SETTINGS, cpus: availableParallelism(), node: process.version });
+    print(rows, {
+      ...SETTINGS,
+      cpus: cpus().length,
+      pinned: pinLabel,
+      node: process.version,
+    });
   } finally {
     await setup.upstream.stop();
   }

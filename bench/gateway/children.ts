@@ -1,6 +1,7 @@
 // Runs each bench server in its own child process (so the load generator, the upstream
 // and the proxy under test do not share an event loop) and makes sure none outlives the bench.
 import { type ChildProcess, fork } from 'node:child_process';
+import { pinning } from './pinning.ts';
 import type { ChildMessage, ChildStats, ParentMessage } from './server.ts';
 import type { ServerKind } from './server-kinds.ts';
 
@@ -86,11 +87,21 @@ function handle(child: ChildProcess, kind: ServerKind, url: string): ServerChild
   };
 }
 
+/** Where servers run (set once by the bench): the upstream with the load, proxies apart. */
+const pins = pinning();
+export const pinLabel = pins.label;
+pins.rest(process.pid);
+
 export async function forkServer(kind: ServerKind, arg = ''): Promise<ServerChild> {
   const child = fork(ENTRY, [kind, arg], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   running.add(child);
   try {
-    return handle(child, kind, await ready(child, kind));
+    const url = await ready(child, kind);
+    if (child.pid !== undefined) {
+      if (kind === 'upstream') pins.rest(child.pid);
+      else pins.proxy(child.pid);
+    }
+    return handle(child, kind, url);
   } catch (err) {
     child.kill('SIGKILL');
     running.delete(child);

@@ -1,6 +1,6 @@
 // Measures scenarios in interleaved rounds (one slice of each per round) so other load on a
 // shared machine falls on all alike; with each server's CPU per response and that other load.
-import { availableParallelism, cpus } from 'node:os';
+import { cpus } from 'node:os';
 import type { ServerChild } from './children.ts';
 import { type LoadSample, merge, runLoad } from './load.ts';
 import type { Measured } from './report.ts';
@@ -72,7 +72,8 @@ async function timed(p: Planned, settings: Settings, seconds: number, tally: Tal
   const before = await snapshot(p);
   tally.samples.push(await runLoad(loadOf(p, settings, seconds)));
   const after = await snapshot(p);
-  const capacityMs = (after.at - before.at) * availableParallelism();
+  // Every CPU of the machine (this process may be pinned to some: pinning.ts).
+  const capacityMs = (after.at - before.at) * cpus().length;
   tally.serverUs += after.serverUs - before.serverUs;
   tally.otherMs += after.machineMs - before.machineMs - (after.oursUs - before.oursUs) / 1e3;
   tally.capacityMs += capacityMs;
