@@ -83,7 +83,8 @@ const SCHEME = 'bearer ';
 export const authenticate: Step = (x, deps) => {
   const header = x.req.headers.authorization;
   const query = need(x.target, 'target').query;
-  if (query.includes('access_token') && new URLSearchParams(query).has('access_token'))
+  // Parsed (so `access%5Ftoken` counts too) only when there is a query at all.
+  if (query !== '' && new URLSearchParams(query).has('access_token'))
     throw invalidToken('tokens are accepted in the Authorization header only');
   if (!header) throw invalidToken('a bearer access token is required');
   if (header.length <= SCHEME.length || header.slice(0, SCHEME.length).toLowerCase() !== SCHEME) {

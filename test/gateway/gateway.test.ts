@@ -170,6 +170,7 @@ describe('authentication', () => {
   it('refuses a token in the query string, even beside a good header', async () => {
     await expect401(undefined, {}, `/api/content/a?access_token=${token}`);
     await expect401(token, {}, `/api/content/a?access_token=${token}`);
+    await expect401(token, {}, `/api/content/a?x=1&access%5Ftoken=${token}`);
   });
 
   it('refuses alg none', async () => {
