@@ -1,6 +1,7 @@
 // Which installation of (app, site) speaks for the app in a decision: the newest live one,
 // as grant reuse picks it (src/auth-server/grants.ts); when none is live, the newest
 // revoked one, whose revoked_at is reported. Independent of the order records arrive in.
+import { byApprovalDesc } from '../store/order.ts';
 import type { Installation } from '../store/types.ts';
 import type { AccessMode } from './types.ts';
 
@@ -11,23 +12,9 @@ export interface Ledger {
   latest: Installation | undefined;
 }
 
-/** Approval time in ms; an unreadable time sorts as oldest rather than breaking the order. */
-function approvedAt(i: Installation): number {
-  const t = Date.parse(i.approved_at);
-  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
-}
-
-/** Newest approval first, then id descending: the store's list order (src/store/order.ts). */
-function newestFirst(a: Installation, b: Installation): number {
-  const ta = approvedAt(a);
-  const tb = approvedAt(b);
-  if (ta !== tb) return ta > tb ? -1 : 1;
-  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1;
-}
-
 /** The ledger of one app; records of other apps are ignored. */
 export function ledgerOf(installations: readonly Installation[], app: string): Ledger {
-  const mine = installations.filter((i) => i.app === app).sort(newestFirst);
+  const mine = installations.filter((i) => i.app === app).sort(byApprovalDesc);
   return { live: mine.find((i) => i.revoked_at === null), latest: mine[0] };
 }
 

@@ -1,13 +1,9 @@
 // Operator-approved data flows in memory: never expire, gone only when an operator
 // deletes one; listed newest first like the Redis sorted-set indexes.
-import type { DataFlow } from '../../access/types.ts';
-import type { DataFlowStore } from '../types.ts';
 
-/** Newest created_at first, then id descending (Redis ZREVRANGE order on equal scores). */
-export function byCreationDesc(a: DataFlow, b: DataFlow): number {
-  const at = Date.parse(b.created_at) - Date.parse(a.created_at);
-  return at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
+import type { DataFlow } from '../../access/types.ts';
+import { newestFirst } from '../order.ts';
+import type { DataFlowStore } from '../types.ts';
 
 /** A DataFlowStore over a Map; lists scan every flow (few, and fine for development). */
 export function createMemoryDataFlows(): DataFlowStore {
@@ -26,7 +22,7 @@ export function createMemoryDataFlows(): DataFlowStore {
     async list(filter = {}) {
       return [...flows.values()]
         .filter((flow) => filter.app === undefined || flow.app === filter.app)
-        .sort(byCreationDesc)
+        .sort(newestFirst('created_at'))
         .map((flow) => structuredClone(flow));
     },
   };

@@ -1,13 +1,9 @@
 // Review-only proposals in memory: decided once (only from pending_review), the replay
 // recorded once, listed per installation newest first like the Redis sorted sets.
-import type { Proposal } from '../../proposals/types.ts';
-import type { ProposalStore } from '../types.ts';
 
-/** Newest created_at first, then id descending (Redis ZREVRANGE order on equal scores). */
-export function byCreationDesc(a: Proposal, b: Proposal): number {
-  const at = Date.parse(b.created_at) - Date.parse(a.created_at);
-  return at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
+import type { Proposal } from '../../proposals/types.ts';
+import { newestFirst } from '../order.ts';
+import type { ProposalStore } from '../types.ts';
 
 /** A ProposalStore over a Map, with installation → ids so a listing reads one installation. */
 export function createMemoryProposals(): ProposalStore {
@@ -36,7 +32,7 @@ export function createMemoryProposals(): ProposalStore {
       return [...(byInstallation.get(installation) ?? [])]
         .flatMap((id) => records.get(id) ?? [])
         .filter((p) => !filter.pending || p.status === 'pending_review')
-        .sort(byCreationDesc)
+        .sort(newestFirst('created_at'))
         .map((p) => structuredClone(p));
     },
     async decide(id, decision) {

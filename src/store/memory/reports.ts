@@ -1,13 +1,9 @@
 // Audit reports in memory: create-if-absent by id (the first post wins, a re-post gets
 // the stored one back) and a per-site index, listed newest first like the Redis one.
-import type { Report } from '../../access/types.ts';
-import type { ReportStore } from '../types.ts';
 
-/** Newest received_at first, then id descending (Redis ZREVRANGE order on equal scores). */
-export function byReceivedDesc(a: Report, b: Report): number {
-  const at = Date.parse(b.received_at) - Date.parse(a.received_at);
-  return at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
+import type { Report } from '../../access/types.ts';
+import { newestFirst } from '../order.ts';
+import type { ReportStore } from '../types.ts';
 
 /** A ReportStore over a Map, with site → ids so a listing reads one site's reports only. */
 export function createMemoryReports(): ReportStore {
@@ -33,7 +29,7 @@ export function createMemoryReports(): ReportStore {
       const ids = [...(bySite.get(site) ?? [])];
       return ids
         .flatMap((id) => reports.get(id) ?? [])
-        .sort(byReceivedDesc)
+        .sort(newestFirst('received_at'))
         .map((report) => structuredClone(report));
     },
   };

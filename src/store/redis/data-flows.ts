@@ -64,7 +64,7 @@ export function createRedisDataFlows(client: Redis, keys: RedisKeys): DataFlowSt
     },
     async list(filter = {}) {
       const index = filter.app === undefined ? keys.dataFlows() : keys.dataFlowsByApp(filter.app);
-      // Newest first, ties by id descending: the order memory's byCreationDesc promises.
+      // Newest first, ties by id descending: the order of newestFirst (src/store/order.ts).
       const ids = await client.zrevrange(index, 0, -1);
       if (ids.length === 0) return [];
       const found = await client.mget(ids.map((id) => keys.dataFlow(id)));

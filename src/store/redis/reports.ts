@@ -46,7 +46,7 @@ export function createRedisReports(client: Redis, keys: RedisKeys): ReportStore 
       return json === null ? undefined : (JSON.parse(json) as Report);
     },
     async listBySite(site) {
-      // Newest first, ties by id descending: the order memory's byReceivedDesc promises.
+      // Newest first, ties by id descending: the order of newestFirst (src/store/order.ts).
       const ids = await client.zrevrange(keys.reportsBySite(site), 0, -1);
       if (ids.length === 0) return [];
       const found = await client.mget(ids.map((id) => keys.report(id)));
