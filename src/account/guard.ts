@@ -1,7 +1,7 @@
 // The steps every /account route shares: errors become pages (never a stack or a 500
 // without a page), and merchant-only handlers run only for a live session.
 import type { Context, Middleware } from 'koa';
-import { ScopegateError } from '../errors/index.ts';
+import { asClientError } from '../http/errors.ts';
 import { accountErrorPage } from '../pages/account-error.ts';
 import { sendPage } from '../pages/layout.ts';
 import { isStoreUnavailable } from '../store/redis/client.ts';
@@ -39,13 +39,9 @@ export const pageErrors: Middleware = async (ctx, next) => {
   try {
     await next();
   } catch (err) {
-    const e = err as { status?: unknown; expose?: unknown; message?: unknown };
-    if (err instanceof ScopegateError && err.expose) {
-      return sendAccountError(ctx, err.status, err.message);
-    }
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
-      return sendAccountError(ctx, e.status, 'the request could not be read');
-    }
+    // The same client mistakes the JSON listeners answer (http/errors.ts), as a page.
+    const client = asClientError(err);
+    if (client) return sendAccountError(ctx, client.status, client.message);
     if (isStoreUnavailable(err)) {
       ctx.set('Retry-After', '1');
       return sendAccountError(ctx, 503, 'we cannot reach our data store; try again shortly');

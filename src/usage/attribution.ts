@@ -2,14 +2,12 @@
 // the route's required scope, so a GET counts `content:read` even when the token holds
 // only `content:write`: that read was served by the write scope unless `content:read`
 // was approved too. Every report (operator review, merchant page) attributes the same way.
-import { isWriteScope, parseScope, readScopeOf, scopeOf } from '../scopes/index.ts';
+import { isWriteScope, readScopeOf } from '../scopes/index.ts';
 
 /** The counted scopes whose requests `scope` served, given every approved scope. */
 export function servedBy(scope: string, approved: readonly string[]): string[] {
-  const parsed = parseScope(scope);
-  if (parsed?.action !== 'write') return [scope];
-  const read = scopeOf(parsed.resource, 'read');
-  return approved.includes(read) ? [scope] : [scope, read];
+  const read = readCounterpart(scope);
+  return read === undefined || approved.includes(read) ? [scope] : [scope, read];
 }
 
 /** The read scope on the same resource for a write scope; undefined for anything else. */

@@ -2,7 +2,14 @@
 // and `<scope>@last` kept at the latest time, plus one hash per installation and UTC day
 // (scope → count) that expires USAGE_RETENTION_DAYS after its day; one script per entry.
 import type { Redis } from 'ioredis';
-import { dayStart, daysFrom, keptFrom, USAGE_RETENTION_DAYS, utcDay } from '../../usage/days.ts';
+import {
+  DAY_MS,
+  dayStart,
+  daysFrom,
+  keptFrom,
+  USAGE_RETENTION_DAYS,
+  utcDay,
+} from '../../usage/days.ts';
 import type { DailyScopeUsage, ScopeUsage, UsageStore } from '../types.ts';
 import { luaScript, runScript } from './atomic.ts';
 import type { RedisKeys } from './keys.ts';
@@ -25,7 +32,7 @@ const byName = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : a
 
 /** When a day's bucket stops being kept: the start of the day after its last kept day. */
 function dayExpiry(day: string): number {
-  return (dayStart(day) + USAGE_RETENTION_DAYS * 86_400_000) / 1000;
+  return (dayStart(day) + USAGE_RETENTION_DAYS * DAY_MS) / 1000;
 }
 
 export function createRedisUsage(client: Redis, keys: RedisKeys): UsageStore {
