@@ -17,7 +17,7 @@ export const DATA_FLOW_LIMITS = { app: 64, scopes: 32, purpose: 200 } as const;
 export type DataFlowResult = { ok: true; flow: DataFlowInput } | { ok: false; problems: Problem[] };
 
 /** The data-flow schema for one catalogue. */
-export function dataFlowSchema(catalogue: ScopeCatalogue) {
+function dataFlowSchema(catalogue: ScopeCatalogue) {
   const customerData = catalogue.entries
     .filter((e) => isCustomerDataScope(catalogue, e.scope))
     .map((e) => e.scope);

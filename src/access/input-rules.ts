@@ -12,7 +12,7 @@ const ANY_CONTROL = /\p{Cc}/u;
 const CONTROL_BUT_BREAKS = /[^\P{Cc}\t\n\r]/u;
 
 /** Beyond this many, the rest are counted: a body of thousands of errors helps no one. */
-export const MAX_PROBLEMS = 100;
+const MAX_PROBLEMS = 100;
 
 /** zod's message for a missing value vs a value of the wrong type. */
 export const typed = (what: string) => ({

@@ -5,7 +5,7 @@ import { isWriteScope, minimal, readScopeOf } from '../scopes/index.ts';
 import type { AccessMode, RemediationTask, TaskKind } from './types.ts';
 
 /** Task kinds that only look: evidence, code and config are inspected, never changed. */
-export const INSPECTION_KINDS: readonly TaskKind[] = ['diagnostic', 'retest'];
+const INSPECTION_KINDS: readonly TaskKind[] = ['diagnostic', 'retest'];
 
 export function isInspection(task: RemediationTask): boolean {
   return INSPECTION_KINDS.includes(task.kind);
@@ -23,7 +23,7 @@ export function neededScopes(task: RemediationTask): string[] {
 }
 
 /** true when the task says, in words, why its writes cannot be staged for review. */
-export function hasLiveWriteReason(task: RemediationTask): boolean {
+function hasLiveWriteReason(task: RemediationTask): boolean {
   const reason = task.needs_live_write?.reason;
   return typeof reason === 'string' && reason.trim() !== '';
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { JWKS_FILE, parseSigningKeys, type SigningKey } from './jwks-file.ts';
 
 /** How often the file is re-read when no watch event came. */
-export const KEY_POLL_MS = 2_000;
+const KEY_POLL_MS = 2_000;
 
 /** The signing keys of KEYS_DIR as they change. */
 export interface SigningKeyWatch {

@@ -5,7 +5,7 @@
  * Where a proposal is: awaiting the merchant, or decided once for good. `approved` is
  * followed by the replay's outcome in `replay` (null while it is being sent).
  */
-export const PROPOSAL_STATUSES = ['pending_review', 'approved', 'rejected', 'cancelled'] as const;
+const PROPOSAL_STATUSES = ['pending_review', 'approved', 'rejected', 'cancelled'] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /** The statuses a pending proposal can move to. */
