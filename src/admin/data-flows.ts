@@ -6,7 +6,8 @@ import { dataFlowValidator } from '../access/data-flow-input.ts';
 import type { DataFlow } from '../access/types.ts';
 import { invalidRequest, notFound } from '../errors/index.ts';
 import type { ScopeCatalogue } from '../scopes/index.ts';
-import type { DataFlowFilter, Store } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
+import { readQueryParams } from './query.ts';
 
 export interface DataFlowRouteDeps {
   store: Pick<Store, 'dataFlows' | 'apps'>;
@@ -18,16 +19,6 @@ export interface DataFlowRouteDeps {
 const newFlowId = (): string => `df_${randomBytes(12).toString('base64url')}`;
 
 /** `?app=` as a filter: absent lists every flow; given twice is a 400. */
-function flowFilter(query: Record<string, unknown>): DataFlowFilter {
-  const { app } = query;
-  if (Array.isArray(app)) {
-    throw invalidRequest('invalid data flow query', [
-      { path: 'app', message: 'must be given once' },
-    ]);
-  }
-  return typeof app === 'string' && app !== '' ? { app } : {};
-}
-
 /**
  * Registers on the `/admin` router: `POST /data-flows` → 201 with the flow,
  * `DELETE /data-flows/:id` → 204 (404 if unknown), `GET /data-flows?app=` → `{data_flows}`.
@@ -62,6 +53,7 @@ export function dataFlowRoutes(router: Router, deps: DataFlowRouteDeps): void {
   });
 
   router.get('/data-flows', async (ctx) => {
-    ctx.body = { data_flows: await store.dataFlows.list(flowFilter(ctx.query)) };
+    const filter = readQueryParams(ctx.query, ['app'], 'data flow');
+    ctx.body = { data_flows: await store.dataFlows.list(filter) };
   });
 }

@@ -18,7 +18,7 @@ import type { Store } from '../store/types.ts';
 import type { Webhooks } from '../webhooks/index.ts';
 import { requireAdminToken } from './auth.ts';
 import { dataFlowRoutes } from './data-flows.ts';
-import { installationFilter } from './installation-filter.ts';
+import { readQueryParams } from './query.ts';
 import { reportRoutes } from './reports.ts';
 import { usageReport } from './usage.ts';
 
@@ -64,7 +64,8 @@ export function createAdminApp(deps: AdminDeps): Koa {
   });
 
   router.get('/installations', async (ctx) => {
-    ctx.body = { installations: await store.installations.list(installationFilter(ctx.query)) };
+    const filter = readQueryParams(ctx.query, ['app', 'site', 'merchant'], 'installations');
+    ctx.body = { installations: await store.installations.list(filter) };
   });
 
   router.get('/installations/:id', async (ctx) => {

@@ -9,6 +9,7 @@ import type { Report } from '../access/types.ts';
 import { conflict, invalidRequest, notFound } from '../errors/index.ts';
 import type { ScopeCatalogue } from '../scopes/index.ts';
 import type { Store } from '../store/types.ts';
+import { readQueryParams } from './query.ts';
 
 export interface ReportRouteDeps {
   store: Pick<Store, 'reports' | 'merchants' | 'apps' | 'installations' | 'dataFlows'>;
@@ -26,16 +27,6 @@ function samePost(stored: Report, input: ReportInput): boolean {
 }
 
 /** `?site=` as one non-empty string, or a 400 naming it. */
-function siteQuery(value: unknown): string {
-  if (typeof value === 'string' && value !== '') return value;
-  throw invalidRequest('invalid report query', [
-    {
-      path: 'site',
-      message: Array.isArray(value) ? 'must be given once' : 'is required (a site id)',
-    },
-  ]);
-}
-
 /**
  * Registers on the `/admin` router: `POST /reports` → 201 with the stored report (200 with
  * it for an identical re-post, 409 for different content under its id),
@@ -63,7 +54,8 @@ export function reportRoutes(router: Router, deps: ReportRouteDeps): void {
   });
 
   router.get('/reports', async (ctx) => {
-    ctx.body = { reports: await store.reports.listBySite(siteQuery(ctx.query.site)) };
+    const { site } = readQueryParams(ctx.query, ['site'], 'report', ['site']);
+    ctx.body = { reports: await store.reports.listBySite(site as string) };
   });
 
   router.get('/reports/:id', async (ctx) => {

@@ -6,6 +6,7 @@ import { invalidRequest, notFound, type Problem } from '../errors/index.ts';
 import type { Store } from '../store/types.ts';
 import { type InstallationUsage, reviewApp, reviewedInstallations } from '../usage/review.ts';
 import { parseWindow, type UsageWindow } from '../usage/window.ts';
+import { queryParams } from './query.ts';
 
 export type UsageDeps = Pick<Store, 'apps' | 'installations' | 'usage'>;
 
@@ -15,31 +16,15 @@ interface UsageQuery {
   includeRevoked: boolean;
 }
 
-const PARAMETERS = new Set(['app', 'since', 'include_revoked']);
-
 /** The query, or a 400 naming every problem: app missing, a bad since, a bad flag, extras. */
 function readQuery(query: Record<string, string | string[] | undefined>, now: Date): UsageQuery {
   const problems: Problem[] = [];
-  const one = (key: string): string | undefined => {
-    const value = query[key];
-    if (!Array.isArray(value)) return value;
-    problems.push({ path: key, message: 'given more than once' });
-    return undefined;
-  };
-  for (const key of Object.keys(query)) {
-    if (!PARAMETERS.has(key)) {
-      problems.push({
-        path: key,
-        message: `unknown parameter; expected ${[...PARAMETERS].join(', ')}`,
-      });
-    }
-  }
-  const app = one('app');
-  if (!Array.isArray(query.app) && !app)
-    problems.push({ path: 'app', message: 'required: an app id' });
-  const parsed = parseWindow(one('since'), now);
+  const params = queryParams(query, ['app', 'since', 'include_revoked'], problems);
+  const { app } = params;
+  if (query.app === undefined) problems.push({ path: 'app', message: 'required: an app id' });
+  const parsed = parseWindow(params.since, now);
   if (!parsed.ok) problems.push(parsed.problem);
-  const flag = one('include_revoked') ?? 'false';
+  const flag = params.include_revoked ?? 'false';
   if (flag !== 'true' && flag !== 'false') {
     problems.push({
       path: 'include_revoked',

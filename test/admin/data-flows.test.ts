@@ -238,9 +238,14 @@ describe('POST /admin/data-flows validation', () => {
     expect(flowIds((await sys.admin('GET', '/admin/data-flows')).body)).toEqual(before);
   });
 
-  it('refuses an app filter given twice', async () => {
+  it('refuses an app filter given twice, and an unknown one', async () => {
     const res = await sys.admin('GET', '/admin/data-flows?app=crm-sync&app=pay-recon');
     expect(res.status).toBe(400);
-    expect(problems(res.body)).toEqual([{ path: 'app', message: 'must be given once' }]);
+    expect(problems(res.body)).toEqual([{ path: 'app', message: 'given more than once' }]);
+    const unknown = await sys.admin('GET', '/admin/data-flows?ap=app-a');
+    expect(unknown.status).toBe(400);
+    expect(problems(unknown.body)).toEqual([
+      { path: 'ap', message: 'unknown parameter; expected app' },
+    ]);
   });
 });

@@ -398,9 +398,9 @@ describe('GET /admin/reports', () => {
   it('requires one site, and answers 404 for an unknown report', async () => {
     const missing = await sys.admin('GET', '/admin/reports');
     expect(missing.status).toBe(400);
-    expect(problems(missing.body)).toEqual([{ path: 'site', message: 'is required (a site id)' }]);
+    expect(problems(missing.body)).toEqual([{ path: 'site', message: 'required' }]);
     const twice = await sys.admin('GET', '/admin/reports?site=s_shop&site=s_blog');
-    expect(problems(twice.body)).toEqual([{ path: 'site', message: 'must be given once' }]);
+    expect(problems(twice.body)).toEqual([{ path: 'site', message: 'given more than once' }]);
     const unknown = await sys.admin('GET', '/admin/reports/r-never');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toBe('not_found');
