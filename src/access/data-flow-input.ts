@@ -4,9 +4,10 @@
 import { z } from 'zod';
 import { quoted } from '../apps/problems.ts';
 import type { Problem } from '../errors/index.ts';
+import { field } from '../json.ts';
 import type { ScopeCatalogue } from '../scopes/index.ts';
 import { isCustomerDataScope } from './customer-data.ts';
-import { collect, field, line, lookable, scopeList, scopeProblems, typed } from './input-rules.ts';
+import { collect, line, lookable, scopeList, scopeProblems, typed } from './input-rules.ts';
 import type { DataFlow } from './types.ts';
 
 /** A data flow as posted: scopegate adds `id` and `created_at`. */

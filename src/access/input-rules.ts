@@ -81,13 +81,6 @@ export function scopeList(at: string, problems: (scope: string) => string[], max
     );
 }
 
-/** A field of a raw value when it is an object, else undefined. */
-export function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
-}
-
 /** A raw value worth looking up: a non-blank string within its bound (else the schema speaks). */
 export function lookable(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.trim() !== '' && value.length <= max;

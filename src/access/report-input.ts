@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import { keyPath, quoted } from '../apps/problems.ts';
 import type { Problem } from '../errors/index.ts';
+import { field } from '../json.ts';
 import type { ScopeCatalogue } from '../scopes/index.ts';
 import {
   collect,
-  field,
   line,
   lookable,
   prose,

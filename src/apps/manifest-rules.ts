@@ -1,6 +1,7 @@
 // Manifest rules across fields, checked on whatever parts are well-formed so that they
 // are reported alongside shape problems: optional vs required scopes, topics vs scopes.
 import type { Problem } from '../errors/index.ts';
+import { field } from '../json.ts';
 import { canRead, implies, isScope } from '../scopes/index.ts';
 import { TOPIC } from './manifest-schema.ts';
 import { quoted } from './problems.ts';
@@ -9,11 +10,6 @@ import { quoted } from './problems.ts';
 export const PLATFORM_TOPICS: ReadonlySet<string> = new Set(['installation/revoked']);
 
 type Indexed = [index: number, value: string][];
-
-const field = (value: unknown, key: string): unknown =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
 
 /** The string elements of a list with their indexes; none when it is not a list. */
 function strings(value: unknown): Indexed | undefined {

@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Problem } from '../errors/index.ts';
+import { isObject } from '../json.ts';
 import { readJsonFile } from './files.ts';
 import { SETTING_KEYS, type SettingKey } from './settings.ts';
 
@@ -15,8 +16,6 @@ export interface Sources {
 }
 
 const isKey = (key: string): key is SettingKey => (SETTING_KEYS as string[]).includes(key);
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** CONFIG_DIR: the explicit option, else the variable, else `config`; absolute. */
 export function configDirOf(

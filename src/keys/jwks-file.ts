@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { type Problem, ScopegateError } from '../errors/index.ts';
+import { isObject } from '../json.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export const JWKS_FILE = 'jwks.json';
@@ -28,10 +29,6 @@ export interface SigningKey extends JWK {
 
 const RSA_PRIVATE = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 const INSTANTS = ['created_at', 'retired_at', 'retire_after'] as const;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function keyProblems(key: unknown, path: string, seen: Set<string>): Problem[] {
   if (!isObject(key)) return [{ path, message: 'must be a JWK object' }];

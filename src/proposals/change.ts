@@ -1,6 +1,8 @@
 // What a proposal would change, as the merchant reviews it: the target's version at
 // staging against what it would be after the write, pretty-printed JSON (keys sorted,
 // a PATCH applied as a JSON merge patch) or text, diffed by line. Pure.
+
+import { isObject } from '../json.ts';
 import { type DiffLine, lineDiff } from './diff.ts';
 import type { Proposal } from './types.ts';
 
@@ -33,8 +35,6 @@ function parseJson(source: string): { ok: true; value: unknown } | { ok: false }
 }
 
 type JsonObject = Record<string, unknown>;
-const isObject = (v: unknown): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Sets an own property, `__proto__` included, without touching the prototype. */
 function put(target: JsonObject, key: string, value: unknown): void {

@@ -1,6 +1,7 @@
 // The scope catalogue (`config/scopes.json`): which scopes exist, what each means to a
 // merchant and which are sensitive. Validated once when loaded, every problem named.
 import type { Problem } from '../errors/index.ts';
+import { isObject } from '../json.ts';
 import { type Action, parseScope, scopeOf } from './grammar.ts';
 
 /** One grantable scope as merchants see it. */
@@ -32,7 +33,6 @@ const SENSITIVE = /^[a-z][a-z0-9_]{0,31}$/;
 const MAX_DESCRIPTION = 200;
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function unknownKeys(o: Obj, allowed: readonly string[], at: string): Problem[] {
   return Object.keys(o)

@@ -2,6 +2,7 @@
 // (unknown topic resource, missing site, payload too large) before anything is queued.
 import { TOPIC } from '../apps/manifest-schema.ts';
 import { invalidRequest, type Problem } from '../errors/index.ts';
+import { isObject } from '../json.ts';
 import type { ScopeCatalogue } from '../scopes/index.ts';
 import { EVENT_ID } from './ids.ts';
 
@@ -15,9 +16,6 @@ export interface EventInput {
 
 const SITE = /^[A-Za-z0-9_.:-]{1,128}$/;
 const KEYS = ['id', 'topic', 'site', 'payload'];
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function topicProblems(topic: unknown, catalogue: ScopeCatalogue): Problem[] {
   if (typeof topic !== 'string' || topic === '') {
