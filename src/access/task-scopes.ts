@@ -2,6 +2,7 @@
 // access policy). Inspections (diagnostic, retest) never need writes: each write a task
 // names is narrowed to the read of its resource.
 import { isWriteScope, minimal, readScopeOf } from '../scopes/index.ts';
+import { accessModeOf } from './mode.ts';
 import type { AccessMode, RemediationTask, TaskKind } from './types.ts';
 
 /** Task kinds that only look: evidence, code and config are inspected, never changed. */
@@ -34,7 +35,6 @@ function hasLiveWriteReason(task: RemediationTask): boolean {
  * connected only when the task gives a reason why staging cannot work.
  */
 export function leastMode(task: RemediationTask, needed: readonly string[]): AccessMode {
-  if (needed.length === 0) return 'ticket-only';
-  if (!needed.some(isWriteScope)) return 'read-only';
-  return hasLiveWriteReason(task) ? 'connected' : 'review-only';
+  const mode = accessModeOf(needed);
+  return mode === 'connected' && !hasLiveWriteReason(task) ? 'review-only' : mode;
 }
