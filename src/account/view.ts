@@ -89,7 +89,8 @@ export function installationView(
   }
   const enforcedAt = (installation as { enforced_at?: string | null }).enforced_at;
   if (enforcedAt) view.enforcedAt = enforcedAt;
-  if (ctx.usage && !installation.revoked_at) {
+  // idleNotes itself has none for a revoked installation.
+  if (ctx.usage) {
     view.idleNotes = idleNotes(installation, ctx.usage.totals, ctx.usage.now);
   }
   return view;
