@@ -55,14 +55,20 @@ function keyProblems(key: unknown, path: string, seen: Set<string>): Problem[] {
   return problems;
 }
 
-function invalid(file: string, problems: Problem[]): ScopegateError {
+/** Unusable key material: an operator's problem, never shown to a client. */
+export function keyError(description: string, details?: Problem[]): ScopegateError {
   return new ScopegateError({
     status: 500,
     error: 'invalid_keys',
-    description: `${file} is not a usable signing key set: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-    details: problems,
+    description,
+    ...(details ? { details } : {}),
     expose: false,
   });
+}
+
+function invalid(file: string, problems: Problem[]): ScopegateError {
+  const listed = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+  return keyError(`${file} is not a usable signing key set: ${listed}`, problems);
 }
 
 /** The keys in a jwks.json text; throws a ScopegateError naming every problem. */
