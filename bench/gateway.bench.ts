@@ -22,7 +22,7 @@ import {
  */
 const SETTINGS: Settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 12),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 6),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 10),
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5),
   primeRequests: Number(process.env.BENCH_PRIME_REQUESTS ?? 15_000),
   primeMaxSeconds: 12,

@@ -6,7 +6,7 @@ import type { Variant } from './ablation.ts';
 import type { ServerChild } from './children.ts';
 import { measureProfiled, measureRounds, type Planned } from './measure.ts';
 import { summarize } from './profile.ts';
-import type { Measured } from './report.ts';
+import { type Measured, ratioTo } from './report.ts';
 import { type Settings, type Setup, scenarios, startGateway, startPrimed } from './setup.ts';
 
 function printProfile(row: Measured, file: string): void {
@@ -78,7 +78,8 @@ function ablationRow(row: Measured, previous: Measured | undefined, bare: Measur
     'req/s': row.rps,
     'p50 ms': row.p50Ms,
     'p99 ms': row.p99Ms,
-    '× bare req/s': Number((row.rps / bare.rps).toFixed(3)),
+    '× bare req/s': ratioTo(row, bare).median,
+    'rounds min–max': ratioTo(row, bare).range.join('–'),
     'CPU µs/req': row.serverCpuUsPerReq,
     'Δ CPU µs/req': previous ? row.serverCpuUsPerReq - previous.serverCpuUsPerReq : '',
     'other load %': row.otherLoadPct,

@@ -5,6 +5,7 @@
 // serves N requests of scenario (a), and the dump is read: the main thread (JS, syscalls)
 // and all threads (with GC helpers and the JIT compiler). Minutes per proxy.
 //   node bench/gateway/instructions.ts        (WARM=12000 N=4000 by default)
+// KEEP=1 keeps the dumps (the directory is printed) for callgrind_annotate.
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,6 +101,7 @@ try {
   );
 } finally {
   killAll();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.KEEP === '1') console.log(`callgrind dumps kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 process.exit(0);

@@ -88,6 +88,7 @@ function measured(scenario: Scenario, tally: Tally): Measured {
     label: scenario.label,
     ...(scenario.baseline ? { baseline: scenario.baseline } : {}),
     ...result,
+    roundRps: tally.samples.map((s) => Math.round(s.responses / s.seconds)),
     serverCpuUsPerReq: Math.round(tally.serverUs / Math.max(1, result.responses)),
     otherLoadPct: Math.max(0, Math.round((100 * tally.otherMs) / tally.capacityMs)),
     serverUncaught: tally.uncaught,
@@ -95,7 +96,10 @@ function measured(scenario: Scenario, tally: Tally): Measured {
   };
 }
 
-/** `settings.rounds` rounds, each one slice of every planned scenario, in plan order. */
+/**
+ * `settings.rounds` rounds, each one slice of every planned scenario: in plan order, then
+ * reversed, and so on, so a machine slowing down steadily favours no scenario over another.
+ */
 export async function measureRounds(plan: Planned[], settings: Settings): Promise<Measured[]> {
   const tallies: Tally[] = plan.map(() => ({
     samples: [],
@@ -104,8 +108,10 @@ export async function measureRounds(plan: Planned[], settings: Settings): Promis
     capacityMs: 0,
     uncaught: 0,
   }));
+  const forward = [...plan.entries()];
+  const backward = forward.toReversed();
   for (let round = 0; round < settings.rounds; round++) {
-    for (const [i, p] of plan.entries()) {
+    for (const [i, p] of round % 2 === 0 ? forward : backward) {
       const seconds =
         (p.scenario.paced ? settings.pacedSeconds : settings.seconds) / settings.rounds;
       await warm(p, settings);

@@ -8,6 +8,8 @@ export interface Measured extends LoadResult {
   label: string;
   /** The id of the row this one is compared with (the bare proxy under the same load). */
   baseline?: string;
+  /** Req/s of each round's slice, in round order (paired with its baseline's). */
+  roundRps: number[];
   /** CPU the server under test (upstream or proxy) spent per response, µs. */
   serverCpuUsPerReq: number;
   /** CPU other processes used meanwhile, % of the machine (a disturbed run when high). */
@@ -32,7 +34,12 @@ export const TARGETS: Record<string, Target> = {
 };
 
 export interface Compared extends Measured {
+  /** The median over rounds of req/s ÷ the baseline's req/s in the same round. */
   ratioVsBare?: number;
+  /** The lowest and highest of those per-round ratios. */
+  ratioRange?: [number, number];
+  /** Total req/s ÷ the baseline's total req/s. */
+  overallRatio?: number;
   addedP99Ms?: number;
   meetsTarget?: boolean;
 }
@@ -46,15 +53,46 @@ function meets(target: Target, ratio: number, addedP99Ms: number): boolean {
   );
 }
 
+function median(values: readonly number[]): number {
+  const sorted = values.toSorted((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/**
+ * `row`'s req/s against `base`'s. The ratio is taken per round, between two slices seconds
+ * apart, and its median reported: this machine's speed drifts 10-20 % within a minute and
+ * has bursts, which the ratio of the totals (also given) takes in whole.
+ */
+export function ratioTo(
+  row: Measured,
+  base: Measured,
+): { median: number; range: [number, number]; overall: number } {
+  const ratios = row.roundRps.map((rps, i) => rps / (base.roundRps[i] ?? Number.NaN));
+  return {
+    median: round(median(ratios), 3),
+    range: [round(Math.min(...ratios), 3), round(Math.max(...ratios), 3)],
+    overall: round(row.rps / base.rps, 3),
+  };
+}
+
+/** Each row against its baseline (the bare proxy under the same load), and its target. */
 export function compare(rows: Measured[]): Compared[] {
   return rows.map((row) => {
     const bare = rows.find((r) => r.id === row.baseline);
     if (!bare) return row;
-    const ratioVsBare = round(row.rps / bare.rps, 3);
+    const ratio = ratioTo(row, bare);
     const addedP99Ms = round(row.p99Ms - bare.p99Ms, 3);
+    const compared: Compared = {
+      ...row,
+      ratioVsBare: ratio.median,
+      ratioRange: ratio.range,
+      overallRatio: ratio.overall,
+      addedP99Ms,
+    };
     const target = TARGETS[row.id];
-    if (!target) return { ...row, ratioVsBare, addedP99Ms };
-    return { ...row, ratioVsBare, addedP99Ms, meetsTarget: meets(target, ratioVsBare, addedP99Ms) };
+    if (!target) return compared;
+    return { ...compared, meetsTarget: meets(target, ratio.median, addedP99Ms) };
   });
 }
 
@@ -79,6 +117,8 @@ function tableRow(row: Compared) {
     'p50 ms': row.p50Ms,
     'p99 ms': row.p99Ms,
     '× bare req/s': row.ratioVsBare ?? '',
+    'rounds min–max': row.ratioRange?.join('–') ?? '',
+    '× bare, totals': row.overallRatio ?? '',
     '+p99 ms vs bare': row.addedP99Ms ?? '',
     target: targetText(TARGETS[row.id]),
     met: row.meetsTarget === undefined ? '' : row.meetsTarget ? 'yes' : 'NO',

@@ -35,6 +35,15 @@ const NEVER_FORWARDED = new Set([
   'x-real-ip',
 ]);
 
+const MAPPED = '::ffff:';
+
+/** The peer's address, an IPv4-mapped IPv6 one (`::ffff:10.0.0.1`) as plain IPv4. */
+function peerOf(address: string): string {
+  return address.startsWith(MAPPED) && address.includes('.', MAPPED.length)
+    ? address.slice(MAPPED.length)
+    : address;
+}
+
 /** The X-Forwarded-* values the upstream receives. */
 export interface Forwarding {
   /** The client chain, nearest last. */
@@ -51,8 +60,7 @@ export function forwardingOf(
   req: IncomingMessage,
   trustedProxies: ReadonlySet<string>,
 ): Forwarding {
-  const address = req.socket.remoteAddress ?? '';
-  const peer = address.startsWith('::ffff:') ? address.replace(/^::ffff:(?=\d+\.)/, '') : address;
+  const peer = peerOf(req.socket.remoteAddress ?? '');
   const own: Forwarding = {
     forwardedFor: peer,
     host: req.headers.host ?? '',

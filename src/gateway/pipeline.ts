@@ -87,7 +87,11 @@ export const authenticate: Step = (x, deps) => {
   if (query !== '' && new URLSearchParams(query).has('access_token'))
     throw invalidToken('tokens are accepted in the Authorization header only');
   if (!header) throw invalidToken('a bearer access token is required');
-  if (header.length <= SCHEME.length || header.slice(0, SCHEME.length).toLowerCase() !== SCHEME) {
+  // The scheme is case-insensitive (RFC 9110 §11.1); "Bearer " as sent is checked first.
+  if (
+    header.length <= SCHEME.length ||
+    (!header.startsWith('Bearer ') && header.slice(0, SCHEME.length).toLowerCase() !== SCHEME)
+  ) {
     throw invalidToken('the Authorization header must be "Bearer <token>"');
   }
   const token = header.slice(SCHEME.length);
@@ -217,7 +221,17 @@ export const answerProposalStatus: Step = async (x, deps) => {
   x.reply = { status: 200, body: proposalStatusBody(proposal), reason: 'proposal_status' };
 };
 
-export const PIPELINE: readonly Step[] = [
+/** Steps in order, with their names read once (a function's `name` is a slow getter). */
+export interface Pipeline {
+  steps: readonly Step[];
+  names: readonly string[];
+}
+
+function inOrder(...steps: Step[]): Pipeline {
+  return { steps, names: steps.map((step) => step.name) };
+}
+
+export const PIPELINE = inOrder(
   canonicalizePath,
   matchRoute,
   authenticate,
@@ -226,16 +240,16 @@ export const PIPELINE: readonly Step[] = [
   stageReviewOnlyWrite,
   rewriteHeaders,
   proxy,
-];
+);
 
 /** The gateway's own endpoints: authenticated and revocation-checked like any request. */
-export const OWN_PIPELINE: readonly Step[] = [
+export const OWN_PIPELINE = inOrder(
   canonicalizePath,
   matchOwnEndpoint,
   authenticate,
   checkRevocation,
   answerProposalStatus,
-];
+);
 
 /** A new exchange; the request id is the client's when well-formed, else a new one. */
 export function newExchange(req: IncomingMessage, forwarding: Forwarding): Exchange {
@@ -248,23 +262,25 @@ export function newExchange(req: IncomingMessage, forwarding: Forwarding): Excha
  * run when it settles, and that promise is returned (a refusal rejects it).
  */
 export function runPipeline(x: Exchange, deps: GatewayDeps): Promise<void> | undefined {
-  const steps = x.req.url?.startsWith(OWN_PREFIX) ? OWN_PIPELINE : PIPELINE;
-  return runFrom(0, steps, x, deps);
+  const chosen = x.req.url?.startsWith(OWN_PREFIX) ? OWN_PIPELINE : PIPELINE;
+  return runFrom(0, chosen, x, deps);
 }
 
 function runFrom(
   first: number,
-  steps: readonly Step[],
+  pipeline: Pipeline,
   x: Exchange,
   deps: GatewayDeps,
 ): Promise<void> | undefined {
+  const { steps, names } = pipeline;
   for (let i = first; i < steps.length; i++) {
-    const step = steps[i] as Step;
-    x.step = step.name;
-    const pending = step(x, deps);
+    x.step = names[i] as string;
+    const pending = (steps[i] as Step)(x, deps);
     // The last step's own promise is the pipeline's: no further hop once the proxy answers.
     if (pending && i === steps.length - 1) return pending;
-    if (pending) return pending.then(() => (x.reply ? undefined : runFrom(i + 1, steps, x, deps)));
+    if (pending) {
+      return pending.then(() => (x.reply ? undefined : runFrom(i + 1, pipeline, x, deps)));
+    }
     if (x.reply) return undefined;
   }
   return undefined;

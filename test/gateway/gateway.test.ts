@@ -167,6 +167,15 @@ describe('authentication', () => {
     await expect401('');
   });
 
+  it('takes the Bearer scheme in any case (RFC 9110 §11.1)', async () => {
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const res = await rawRequest(sys.gatewayUrl, 'GET', '/api/content/a', {
+        authorization: `${scheme} ${token}`,
+      });
+      expect(res.status, scheme).toBe(200);
+    }
+  });
+
   it('refuses a token in the query string, even beside a good header', async () => {
     await expect401(undefined, {}, `/api/content/a?access_token=${token}`);
     await expect401(token, {}, `/api/content/a?access_token=${token}`);
