@@ -3,6 +3,8 @@
 // headers → proxy. Each step is a small function that fills the exchange, throws a
 // GatewayError, or ends the pipeline with the gateway's own answer (`x.reply`).
 import type { IncomingMessage } from 'node:http';
+// Imported: the global `performance` is a lazy getter, looked up on every use.
+import { performance } from 'node:perf_hooks';
 import { requestIdOf } from '../http/request-id.ts';
 import { stageProposal } from '../proposals/stage.ts';
 import { proposalStatusBody, proposalStatusPath, stagedBody } from '../proposals/status.ts';
