@@ -130,22 +130,18 @@ export class Upstreams {
       req.on('error', (err) => bounded.destroy(err));
       body = req.pipe(bounded);
     }
-    // A plain promise chain, not an async function: one promise less per request.
-    return pool
-      .request({
-        method: req.method as 'GET',
-        path: `${basePath}${path}`,
-        headers,
-        body,
-      })
-      .then(
-        (res) => ({ status: res.statusCode, headers: res.headers, body: res.body }),
-        (err: unknown) => {
-          throw limit?.exceeded || err instanceof GatewayError
-            ? this.tooLarge()
-            : upstreamError(err);
+    // undici's callback form inside one promise: a promise and a microtask fewer per
+    // request than `pool.request(...).then(...)`.
+    return new Promise((resolve, reject) => {
+      pool.request(
+        { method: req.method as 'GET', path: `${basePath}${path}`, headers, body },
+        (err, res) => {
+          if (!err) resolve({ status: res.statusCode, headers: res.headers, body: res.body });
+          else if (limit?.exceeded || err instanceof GatewayError) reject(this.tooLarge());
+          else reject(upstreamError(err));
         },
       );
+    });
   }
 
   private tooLarge(): GatewayError {

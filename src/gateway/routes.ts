@@ -65,7 +65,8 @@ function overlaps(a: Part[], b: Part[]): boolean {
 }
 
 export function matches(parts: Part[], segments: readonly string[]): boolean {
-  for (const [i, part] of parts.entries()) {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as Part;
     if (part.kind === 'rest') return true;
     const seg = segments[i];
     if (seg === undefined) return false;
@@ -155,5 +156,9 @@ export function matchRoute(
   method: string,
   segments: readonly string[],
 ): CompiledRoute | undefined {
-  return routes.find((r) => (r.methods as string[]).includes(method) && matches(r.parts, segments));
+  for (const route of routes) {
+    if ((route.methods as string[]).includes(method) && matches(route.parts, segments))
+      return route;
+  }
+  return undefined;
 }
