@@ -3,7 +3,10 @@
 // time (this machine's speed drifts 10-20 % within a minute). Each proxy runs in a child
 // under callgrind (--separate-threads), is warmed up, then its counters are zeroed, it
 // serves N requests of scenario (a), and the dump is read: the main thread (JS, syscalls)
-// and all threads (with GC helpers and the JIT compiler). Minutes per proxy.
+// split into garbage collection and the rest, and all threads (with GC helpers and the JIT
+// compiler). How often V8 collects under valgrind's slowdown varies from run to run (0.1k
+// to 7k instructions a request here), so "main without GC" is the figure to compare.
+// Minutes per proxy.
 //   node bench/gateway/instructions.ts        (WARM=12000 N=4000 by default)
 // KEEP=1 keeps the dumps (the directory is printed) for callgrind_annotate.
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
@@ -32,6 +35,7 @@ function underCallgrind(kind: string, arg: string, out: string): ChildProcess {
     execArgv: [
       '--tool=callgrind',
       '--separate-threads=yes',
+      '--compress-strings=no',
       '--smc-check=all-non-file',
       `--callgrind-out-file=${out}`,
       process.execPath,
@@ -50,18 +54,43 @@ function started(child: ChildProcess): Promise<string> {
   });
 }
 
-/** Instructions of the dumps after the zeroing (part 1), main thread and all threads. */
-function counted(dir: string, prefix: string): { main: number; all: number } {
+/** V8's garbage collector, by the names of its C++ functions. */
+const GC =
+  /Scaveng|IterateObjectCache|Marking|MarkCompact|Sweep|Evacuat|RememberedSet|PointersUpdating|LiveObjectVisitor|RecordMigratedSlot|ActiveSystemPages|SizeFromMap|Heap::/;
+
+/** The GC functions' own instructions in one dump (written with --compress-strings=no). */
+function gcCost(text: string): number {
+  let inGc = false;
+  let callee = false;
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('fn=')) inGc = GC.test(line);
+    // The cost line after `calls=` is the callee's, inclusive: not this function's own.
+    else if (line.startsWith('calls=')) callee = true;
+    else if (/^[+-]?\d/.test(line)) {
+      if (inGc && !callee) total += Number(line.split(' ')[1] ?? 0);
+      callee = false;
+    }
+  }
+  return total;
+}
+
+/** Instructions of the dumps after the zeroing (part 1): main thread, its GC, all threads. */
+function counted(dir: string, prefix: string): { main: number; mainGc: number; all: number } {
   let main = 0;
+  let mainGc = 0;
   let all = 0;
   for (const file of readdirSync(dir).filter((f) => f.startsWith(prefix))) {
     const text = readFileSync(join(dir, file), 'utf8');
     if (/^part: (\d+)/m.exec(text)?.[1] !== '1') continue;
     const n = Number(/^(?:summary|totals): (\d+)/m.exec(text)?.[1] ?? 0);
     all += n;
-    if (/^thread: (\d+)/m.exec(text)?.[1] === '1') main += n;
+    if (/^thread: (\d+)/m.exec(text)?.[1] === '1') {
+      main += n;
+      mainGc += gcCost(text);
+    }
   }
-  return { main, all };
+  return { main, mainGc, all };
 }
 
 async function measure(kind: string, arg: string, token: string, dir: string) {
@@ -73,12 +102,15 @@ async function measure(kind: string, arg: string, token: string, dir: string) {
     execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
     const served = await load(url, token, N);
     execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' });
-    const { main, all } = counted(dir, prefix);
+    const { main, mainGc, all } = counted(dir, prefix);
+    const per = (n: number) => Math.round(n / served);
     return {
       kind,
       served,
-      mainPerRequest: Math.round(main / served),
-      allPerRequest: Math.round(all / served),
+      'main without GC': per(main - mainGc),
+      'main GC': per(mainGc),
+      main: per(main),
+      'all threads': per(all),
     };
   } finally {
     child.kill('SIGKILL');
@@ -95,9 +127,11 @@ try {
     `instructions per request under callgrind (warm-up ${WARM}, measured ${N}, scenario (a))`,
   );
   console.table([bare, gateway]);
+  const ratio = (key: 'main without GC' | 'main' | 'all threads') =>
+    (gateway[key] / bare[key]).toFixed(3);
   console.log(
-    `gateway / bare: main thread ${(gateway.mainPerRequest / bare.mainPerRequest).toFixed(3)}, ` +
-      `all threads ${(gateway.allPerRequest / bare.allPerRequest).toFixed(3)}`,
+    `gateway / bare: main without GC ${ratio('main without GC')}, main ${ratio('main')}, ` +
+      `all threads ${ratio('all threads')}`,
   );
 } finally {
   killAll();
