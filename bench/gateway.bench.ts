@@ -18,14 +18,15 @@ import {
 
 /**
  * Overridden by BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS, BENCH_PRIME_REQUESTS,
- * BENCH_CONNECTIONS, BENCH_PACED_RATE and BENCH_PACED_SECONDS; BENCH_PIN=0 runs unpinned.
+ * BENCH_PRIME_SECONDS, BENCH_CONNECTIONS, BENCH_PACED_RATE and BENCH_PACED_SECONDS;
+ * BENCH_PIN=0 runs unpinned.
  */
 const SETTINGS: Settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 12),
   rounds: Number(process.env.BENCH_ROUNDS ?? 10),
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5),
   primeRequests: Number(process.env.BENCH_PRIME_REQUESTS ?? 15_000),
-  primeMaxSeconds: 12,
+  primeMaxSeconds: Number(process.env.BENCH_PRIME_SECONDS ?? 12),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
   pacedRate: Number(process.env.BENCH_PACED_RATE ?? 300),
   pacedConnections: 10,
