@@ -22,11 +22,32 @@ const HOP_BY_HOP = new Set([
   'host',
 ]);
 
-function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+/**
+ * The nine headers the gateway adds upstream (DESIGN.md §6 and the gateway issue), with
+ * values of the same lengths as the bench token's: for `bare-proxy-headers`, which tells
+ * what sending them costs apart from every check the gateway makes.
+ */
+const CONTRACT_HEADERS: Readonly<Record<string, string>> = {
+  'x-scopegate-app': 'bench-app',
+  'x-scopegate-site': 's_bench',
+  'x-scopegate-merchant': 'm_bench',
+  'x-scopegate-scopes': 'content:read',
+  'x-scopegate-installation': 'inst_bench',
+  'x-request-id': '0b6b1a2c7a634d1e9f531c2d3e4f5a6b',
+  'x-forwarded-for': '127.0.0.1',
+  'x-forwarded-host': '127.0.0.1:8080',
+  'x-forwarded-proto': 'http',
+};
+
+function endToEnd(
+  headers: IncomingHttpHeaders,
+  added: Readonly<Record<string, string>> | undefined,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
   }
+  if (added) for (const [name, value] of Object.entries(added)) out[name] = value;
   return out;
 }
 
@@ -44,13 +65,13 @@ function hasBody(req: IncomingMessage): boolean {
   );
 }
 
-function forwarder(pool: Pool) {
+function forwarder(pool: Pool, added: Readonly<Record<string, string>> | undefined) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const answer = await pool.request({
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
         path: req.url ?? '/',
-        headers: endToEnd(req.headers),
+        headers: endToEnd(req.headers, added),
         body: hasBody(req) ? req : null,
       });
       res.writeHead(answer.statusCode, relayed(answer.headers));
@@ -68,10 +89,15 @@ function forwarder(pool: Pool) {
   };
 }
 
-export async function startBareProxy(upstreamUrl: string): Promise<BenchServer> {
+/** The reference proxy; `withContractHeaders` adds the gateway's nine upstream headers. */
+export async function startBareProxy(
+  upstreamUrl: string,
+  withContractHeaders = false,
+): Promise<BenchServer> {
   const pool = new Pool(new URL(upstreamUrl).origin, {
     connections: 128,
     keepAliveTimeout: 10_000,
   });
-  return serve(createServer(forwarder(pool)), () => pool.close());
+  const added = withContractHeaders ? CONTRACT_HEADERS : undefined;
+  return serve(createServer(forwarder(pool, added)), () => pool.close());
 }

@@ -6,7 +6,8 @@
 // split into garbage collection and the rest, and all threads (with GC helpers and the JIT
 // compiler). How often V8 collects under valgrind's slowdown varies from run to run (0.1k
 // to 7k instructions a request here), so "main without GC" is the figure to compare.
-// Minutes per proxy.
+// Also the bare proxy adding the nine headers the gateway must send upstream, which tells
+// what they cost apart from the gateway's checks. Minutes per proxy.
 //   node bench/gateway/instructions.ts        (WARM=12000 N=4000 by default)
 // KEEP=1 keeps the dumps (the directory is printed) for callgrind_annotate.
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
@@ -122,17 +123,23 @@ try {
   const setup = await prepare(dir, { tokens: 1 } as Settings);
   const token = setup.tokens[0] ?? '';
   const bare = await measure('bare-proxy', setup.upstream.url, token, dir);
+  const bareHeaders = await measure('bare-proxy-headers', setup.upstream.url, token, dir);
   const gateway = await measure('gateway', JSON.stringify(setup.gatewayEnv), token, dir);
   console.log(
     `instructions per request under callgrind (warm-up ${WARM}, measured ${N}, scenario (a))`,
   );
-  console.table([bare, gateway]);
-  const ratio = (key: 'main without GC' | 'main' | 'all threads') =>
-    (gateway[key] / bare[key]).toFixed(3);
-  console.log(
-    `gateway / bare: main without GC ${ratio('main without GC')}, main ${ratio('main')}, ` +
-      `all threads ${ratio('all threads')}`,
-  );
+  console.table([bare, bareHeaders, gateway]);
+  const ratio = (of: typeof bare, key: 'main without GC' | 'main' | 'all threads') =>
+    (of[key] / bare[key]).toFixed(3);
+  for (const [label, of] of [
+    ['gateway', gateway],
+    ['bare + the 9 contract headers', bareHeaders],
+  ] as const) {
+    console.log(
+      `${label} / bare: main without GC ${ratio(of, 'main without GC')}, ` +
+        `main ${ratio(of, 'main')}, all threads ${ratio(of, 'all threads')}`,
+    );
+  }
 } finally {
   killAll();
   if (process.env.KEEP === '1') console.log(`callgrind dumps kept in ${dir}`);

@@ -3,7 +3,13 @@
 import type { Variant } from './ablation.ts';
 import type { BenchServer } from './bench-server.ts';
 
-export const SERVER_KINDS = ['upstream', 'bare-proxy', 'gateway', 'ablated-gateway'] as const;
+export const SERVER_KINDS = [
+  'upstream',
+  'bare-proxy',
+  'bare-proxy-headers',
+  'gateway',
+  'ablated-gateway',
+] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export interface AblationArg {
@@ -16,7 +22,7 @@ export function isServerKind(value: string | undefined): value is ServerKind {
 }
 
 /**
- * `arg`: nothing for the upstream, its URL for the bare proxy, the JSON env for the gateway,
+ * `arg`: nothing for the upstream, its URL for the bare proxies, the JSON env for the gateway,
  * JSON `{ env, variant }` for an ablated gateway.
  */
 export async function startServer(kind: ServerKind, arg: string): Promise<BenchServer> {
@@ -25,6 +31,8 @@ export async function startServer(kind: ServerKind, arg: string): Promise<BenchS
       return (await import('./upstream.ts')).startUpstream();
     case 'bare-proxy':
       return (await import('./bare-proxy.ts')).startBareProxy(arg);
+    case 'bare-proxy-headers':
+      return (await import('./bare-proxy.ts')).startBareProxy(arg, true);
     case 'gateway':
       return (await import('./scopegate.ts')).startGateway(
         JSON.parse(arg) as Record<string, string>,
