@@ -43,7 +43,7 @@ const MODE =
 /** Past this the bench kills its children and fails: scenarios, primings, start-up. */
 function budgetMs(): number {
   const counts: Record<typeof MODE, [scenarios: number, paced: number, primings: number]> = {
-    table: [5, 2, 2],
+    table: [6, 2, 3],
     profile: [2, 0, 2],
     ablation: [6, 0, 6],
   };
@@ -70,17 +70,22 @@ function guard(workDir: string): void {
   }
 }
 
-/** Upstream direct, the bare proxy and the gateway's token mixes, interleaved in rounds. */
+/**
+ * Upstream direct, the bare proxy (also adding the nine headers the gateway must send, to
+ * tell their cost apart) and the gateway's token mixes, interleaved in rounds.
+ */
 async function measureAll(setup: Setup): Promise<Measured[]> {
   const all = scenarios(setup.tokens, SETTINGS);
   const { upstream } = setup;
   const bare = await startPrimed('bare-proxy', upstream.url, setup, SETTINGS);
+  const bareHeaders = await startPrimed('bare-proxy-headers', upstream.url, setup, SETTINGS);
   const gateway = await startGateway(setup, SETTINGS);
   try {
     return await measureRounds(
       [
         { server: upstream, scenario: all.upstream },
         { server: bare, upstream, scenario: all.bare },
+        { server: bareHeaders, upstream, scenario: all.bareHeaders },
         { server: gateway, upstream, scenario: all.warm },
         { server: gateway, upstream, scenario: all.rotating },
         { server: gateway, upstream, scenario: all.forged },
@@ -90,7 +95,7 @@ async function measureAll(setup: Setup): Promise<Measured[]> {
       SETTINGS,
     );
   } finally {
-    await Promise.all([bare.stop(), gateway.stop()]);
+    await Promise.all([bare.stop(), bareHeaders.stop(), gateway.stop()]);
   }
 }
 

@@ -117,6 +117,12 @@ export function scenarios(tokens: string[], settings: Settings) {
   return {
     upstream: { id: 'upstream', label: 'upstream direct', perConnection: warm },
     bare: { id: bare, label: 'bare undici proxy', perConnection: warm },
+    bareHeaders: {
+      id: 'bare-headers',
+      label: 'bare proxy + the 9 headers the gateway adds',
+      perConnection: warm,
+      baseline: bare,
+    },
     barePaced: {
       id: 'bare-paced',
       label: `bare proxy @ ${rate} req/s`,
