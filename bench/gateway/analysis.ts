@@ -73,13 +73,14 @@ const VARIANTS: { id: string; label: string; variant: Variant }[] = [
 ];
 
 function ablationRow(row: Measured, previous: Measured | undefined, bare: Measured) {
+  const ratio = ratioTo(row, bare);
   return {
     server: row.label,
     'req/s': row.rps,
     'p50 ms': row.p50Ms,
     'p99 ms': row.p99Ms,
-    '× bare req/s': ratioTo(row, bare).median,
-    'rounds min–max': ratioTo(row, bare).range.join('–'),
+    '× bare req/s': ratio.median,
+    'rounds min–max': ratio.range.join('–'),
     'CPU µs/req': row.serverCpuUsPerReq,
     'Δ CPU µs/req': previous ? row.serverCpuUsPerReq - previous.serverCpuUsPerReq : '',
     'other load %': row.otherLoadPct,
