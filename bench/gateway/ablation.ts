@@ -24,24 +24,16 @@ import { UsageCounter } from '../../src/gateway/usage.ts';
 import { createLogger } from '../../src/log.ts';
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import { type BenchServer, serve } from './bench-server.ts';
+import { BENCH_TOKEN } from './bench-token.ts';
 
 /** The relay's logger: the bench reports failures itself. */
 const SILENT = createLogger({ level: 'silent' });
 
 type Step = (x: Exchange, deps: GatewayDeps) => void | Promise<void>;
 
-/** Stands in for authenticate: every request carries this verified token. */
+/** Stands in for authenticate: every request carries this verified token (as a cache hit). */
 const fixedToken: Step = (x) => {
-  x.token = {
-    sub: 'm_bench',
-    client_id: 'bench-app',
-    scopes: ['content:read'],
-    allowed: new Set(['content:read']),
-    site: 's_bench',
-    installation: 'inst_bench',
-    jti: 'jti-bench',
-    exp: Math.floor(Date.now() / 1000) + 3_600,
-  };
+  x.token = BENCH_TOKEN;
 };
 
 /** Stands in for rewriteHeaders: the client's headers as the bare proxy forwards them. */

@@ -8,7 +8,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { type Dispatcher, Pool } from 'undici';
+import { upstreamHeaders } from '../../src/gateway/headers.ts';
 import { type BenchServer, serve } from './bench-server.ts';
+import { BENCH_TOKEN } from './bench-token.ts';
 
 /** Headers that describe one connection, never forwarded (RFC 9110 §7.6.1), and Host. */
 const HOP_BY_HOP = new Set([
@@ -23,25 +25,25 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /**
- * The nine headers the gateway adds upstream (DESIGN.md §6 and the gateway issue), with
- * values of the same lengths as the bench token's: for `bare-proxy-headers`, which tells
- * what sending them costs apart from every check the gateway makes.
+ * The nine headers the gateway adds upstream (DESIGN.md §6 and the gateway issue), made by
+ * the gateway's own function for the bench token: for `bare-proxy-headers`, which tells what
+ * sending them costs apart from every check the gateway makes. Built once, at start.
  */
-const CONTRACT_HEADERS: Readonly<Record<string, string>> = {
-  'x-scopegate-app': 'bench-app',
-  'x-scopegate-site': 's_bench',
-  'x-scopegate-merchant': 'm_bench',
-  'x-scopegate-scopes': 'content:read',
-  'x-scopegate-installation': 'inst_bench',
-  'x-request-id': '0b6b1a2c7a634d1e9f531c2d3e4f5a6b',
-  'x-forwarded-for': '127.0.0.1',
-  'x-forwarded-host': '127.0.0.1:8080',
-  'x-forwarded-proto': 'http',
-};
+const CONTRACT_HEADERS: Readonly<Record<string, string | string[]>> = upstreamHeaders(
+  {},
+  BENCH_TOKEN,
+  {
+    forwardedFor: '127.0.0.1',
+    host: '127.0.0.1:8080',
+    proto: 'http',
+    requestId: '0b6b1a2c7a634d1e9f531c2d3e4f5a6b',
+  },
+  false,
+);
 
 function endToEnd(
   headers: IncomingHttpHeaders,
-  added: Readonly<Record<string, string>> | undefined,
+  added: Readonly<Record<string, string | string[]>> | undefined,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -65,7 +67,7 @@ function hasBody(req: IncomingMessage): boolean {
   );
 }
 
-function forwarder(pool: Pool, added: Readonly<Record<string, string>> | undefined) {
+function forwarder(pool: Pool, added: Readonly<Record<string, string | string[]>> | undefined) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const answer = await pool.request({
