@@ -88,8 +88,13 @@ export function startReconciler(opts: ReconcilerOptions): Reconciler {
           failing = false;
         },
         (err: unknown) => {
-          // Once per outage, not on every period.
-          if (!failing) opts.onError?.(err);
+          // Once per outage, not on every period; a failing reporter must not reject the
+          // timer's promise (an unhandled rejection ends the process).
+          if (!failing) {
+            try {
+              opts.onError?.(err);
+            } catch {}
+          }
           failing = true;
         },
       )

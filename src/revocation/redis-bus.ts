@@ -4,6 +4,7 @@
 // live gateway had the id in memory, and the revocations still awaiting gateways, kept
 // until the reconciler records their enforced_at.
 import type { Redis } from 'ioredis';
+import { execMulti } from '../store/redis/atomic.ts';
 import { closeClient, openClient } from '../store/redis/client.ts';
 import type { RedisKeys } from '../store/redis/keys.ts';
 import type { AwaitedGateway, PendingRevocation, RevocationBus, RevocationFeed } from './bus.ts';
@@ -59,15 +60,16 @@ export function createRedisBus(
   return {
     async announce({ installation, until }) {
       const now = Date.now();
-      await command
-        .multi()
-        .zadd(keys.revoked(), until, installation)
-        .zremrangebyscore(keys.revoked(), '-inf', now)
-        .publish(
-          keys.revocationChannel(),
-          JSON.stringify({ type: 'revoked', installation, until } satisfies Message),
-        )
-        .exec();
+      await execMulti(
+        command
+          .multi()
+          .zadd(keys.revoked(), until, installation)
+          .zremrangebyscore(keys.revoked(), '-inf', now)
+          .publish(
+            keys.revocationChannel(),
+            JSON.stringify({ type: 'revoked', installation, until } satisfies Message),
+          ),
+      );
     },
 
     async liveGateways() {
@@ -82,13 +84,12 @@ export function createRedisBus(
       const tx = command.multi();
       if (gateways.length) tx.sadd(keys.revocationAwaited(installation), ...gateways);
       // GT: a later call moves the covered moment on, never back; a new entry is added.
-      const replies = await tx
-        .zadd(keys.revocationsPending(), 'GT', sinceMs, installation)
-        .smembers(keys.revocationAwaited(installation))
-        .exec();
-      const awaited = replies?.at(-1);
-      if (!awaited || awaited[0]) throw awaited?.[0] ?? new Error('handOver: no reply');
-      return awaited[1] as string[];
+      const replies = await execMulti(
+        tx
+          .zadd(keys.revocationsPending(), 'GT', sinceMs, installation)
+          .smembers(keys.revocationAwaited(installation)),
+      );
+      return replies.at(-1) as string[];
     },
 
     async awaitAcks(installation, gateways, timeoutMs) {
@@ -171,15 +172,16 @@ export function createRedisBus(
       const tx = command.multi();
       if (gateways.length) tx.srem(keys.revocationAwaited(installation), ...gateways);
       // XX: a revocation forgotten meanwhile (enforced) is not brought back.
-      await tx.zadd(keys.revocationsPending(), 'XX', 'GT', sinceMs, installation).exec();
+      await execMulti(tx.zadd(keys.revocationsPending(), 'XX', 'GT', sinceMs, installation));
     },
 
     async forgetPending(installation) {
-      await command
-        .multi()
-        .zrem(keys.revocationsPending(), installation)
-        .del(keys.revocationAwaited(installation))
-        .exec();
+      await execMulti(
+        command
+          .multi()
+          .zrem(keys.revocationsPending(), installation)
+          .del(keys.revocationAwaited(installation)),
+      );
     },
 
     async openFeed(options) {

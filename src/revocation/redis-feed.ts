@@ -6,6 +6,7 @@
 // without a newer confirmation the feed is stale and the gateway answers 503.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { execMulti } from '../store/redis/atomic.ts';
 import { closeClient, openClient } from '../store/redis/client.ts';
 import type { RedisKeys } from '../store/redis/keys.ts';
 import { ExpiringSet, type FeedOptions, type RevocationFeed } from './bus.ts';
@@ -17,8 +18,11 @@ export type Message =
 /** About how often lapsed ids are swept from a gateway's revoked set. */
 const SWEEP_INTERVAL_MS = 60_000;
 
-/** Acknowledgement records outlive any wait for them and any reconciliation. */
-const ACK_TTL_SECONDS = 300;
+/**
+ * Acknowledgement records outlive any wait for them and any reconciliation: a pending
+ * revocation lasts at most as long as its tokens, and ACCESS_TOKEN_TTL is at most a day.
+ */
+const ACK_TTL_SECONDS = 2 * 86_400;
 
 /** Gateways forget a peer this long after its last heartbeat. */
 const FORGET_GATEWAY_MS = 60_000;
@@ -63,7 +67,8 @@ export async function openRedisFeed(
         ACK_TTL_SECONDS,
       );
     }
-    await tx.publish(keys.revocationAckChannel(), first).exec();
+    // An ack that failed is not counted as made: the next heartbeat tries again.
+    await execMulti(tx.publish(keys.revocationAckChannel(), first));
   }
 
   /**

@@ -29,9 +29,13 @@ export async function runScript(
   }
 }
 
-/** Runs a MULTI and throws the first failed command's error (EXEC itself does not reject). */
-export async function execMulti(multi: ReturnType<Redis['multi']>): Promise<void> {
+/**
+ * Runs a MULTI and throws the first failed command's error (EXEC itself does not reject);
+ * else its commands' replies, in order.
+ */
+export async function execMulti(multi: ReturnType<Redis['multi']>): Promise<unknown[]> {
   const replies = await multi.exec();
   if (replies === null) throw new Error('Redis transaction aborted');
   for (const [err] of replies) if (err) throw err;
+  return replies.map(([, value]) => value);
 }
