@@ -11,7 +11,7 @@ import type { AwaitedGateway, PendingRevocation, RevocationBus, RevocationFeed }
 import { type Message, openRedisFeed } from './redis-feed.ts';
 
 /** How often a gateway announces itself (and confirms its feed), at most. */
-export const HEARTBEAT_MS = 500;
+const HEARTBEAT_MS = 500;
 
 /** Heartbeats in one staleness bound, at least: a late beat or two never makes a 503. */
 const BEATS_PER_BOUND = 4;

@@ -92,8 +92,9 @@ export function createRevoker(opts: RevokerOptions): Revoker {
       const acks = await bus.awaitAcks(id, gateways, opts.ackTimeoutMs);
       const pending = gateways.filter((g) => !acks.has(g));
       if (pending.length || earlier) {
-        // Only now, with the grant destroyed, may the reconciler record enforced_at.
-        const awaited = await bus.handOver(id, pending, announcedAt);
+        // Only now, with the grant destroyed, may the reconciler record enforced_at: no
+        // earlier than the acknowledgements already in (those gateways are not awaited).
+        const awaited = await bus.handOver(id, pending, Math.max(announcedAt, ...acks.values()));
         return { ...record, pending_gateways: awaited };
       }
       const enforcedMs = Math.max(Date.parse(record.revoked_at ?? ''), ...acks.values());
