@@ -38,9 +38,9 @@ const fixedToken: Step = (x) => {
 
 /** Stands in for rewriteHeaders: the client's headers as the bare proxy forwards them. */
 const passHeaders: Step = (x) => {
-  const out: Record<string, string | string[]> = {};
+  const out: string[] = [];
   for (const [name, value] of Object.entries(x.req.headers)) {
-    if (value !== undefined && relayable(name)) out[name] = value;
+    if (typeof value === 'string' && relayable(name)) out.push(name, value);
   }
   x.headers = out;
 };

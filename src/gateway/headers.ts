@@ -89,32 +89,48 @@ function listedIn(connection: string | undefined): ReadonlySet<string> {
   );
 }
 
-/** The request headers to send upstream. */
+/**
+ * The request headers to send upstream, as undici's flat `[name, value, …]` list: built
+ * by pushing, and read by undici by index, where an object's dynamic keys cost a
+ * megamorphic store each here and a keyed load each there.
+ */
 export function upstreamHeaders(
   incoming: IncomingHttpHeaders,
   token: VerifiedToken,
   info: Forwarding & { requestId: string },
   forwardAuthorization: boolean,
-): Record<string, string | string[]> {
+): string[] {
   const connectionListed = listedIn(incoming.connection);
-  const out: Record<string, string | string[]> = {};
+  const out: string[] = [];
   for (const name in incoming) {
     const value = incoming[name];
     if (value === undefined) continue;
     if (HOP_BY_HOP.has(name) || NEVER_FORWARDED.has(name) || connectionListed.has(name)) continue;
     if (name.startsWith('x-scopegate-')) continue;
     if (name === 'authorization' && !forwardAuthorization) continue;
-    out[name] = value;
+    if (typeof value === 'string') out.push(name, value);
+    else for (const each of value) out.push(name, each);
   }
-  out['x-scopegate-app'] = token.client_id;
-  out['x-scopegate-site'] = token.site;
-  out['x-scopegate-merchant'] = token.sub;
-  out['x-scopegate-scopes'] = token.scopes.join(' ');
-  out['x-scopegate-installation'] = token.installation;
-  out['x-request-id'] = info.requestId;
-  out['x-forwarded-for'] = info.forwardedFor;
-  out['x-forwarded-host'] = info.host;
-  out['x-forwarded-proto'] = info.proto;
+  out.push(
+    'x-scopegate-app',
+    token.client_id,
+    'x-scopegate-site',
+    token.site,
+    'x-scopegate-merchant',
+    token.sub,
+    'x-scopegate-scopes',
+    token.scopes.join(' '),
+    'x-scopegate-installation',
+    token.installation,
+    'x-request-id',
+    info.requestId,
+    'x-forwarded-for',
+    info.forwardedFor,
+    'x-forwarded-host',
+    info.host,
+    'x-forwarded-proto',
+    info.proto,
+  );
   return out;
 }
 

@@ -48,7 +48,7 @@ export interface Exchange {
   target?: CanonicalTarget;
   route?: CompiledRoute;
   token?: VerifiedToken;
-  headers?: Record<string, string | string[]>;
+  headers?: string[];
   response?: UpstreamResponse;
   /** The gateway's own answer; set by a step, it ends the pipeline. */
   reply?: GatewayReply;

@@ -114,7 +114,7 @@ export class Upstreams {
     baseUrl: string,
     path: string,
     req: IncomingMessage,
-    headers: Record<string, string | string[]>,
+    headers: string[],
   ): Promise<UpstreamResponse> {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.opts.maxBodyBytes) return Promise.reject(this.tooLarge());

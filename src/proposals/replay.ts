@@ -79,8 +79,7 @@ export async function replayProposal(
     },
     false,
   );
-  headers['x-scopegate-approved-by'] = approvedBy;
-  headers['x-scopegate-proposal'] = p.id;
+  headers.push('x-scopegate-approved-by', approvedBy, 'x-scopegate-proposal', p.id);
   try {
     const res = await deps.upstreams.forward(
       route.upstreamUrl,
