@@ -17,12 +17,15 @@ export function relay(
   requestId: string,
   logger: Logger,
 ): void {
-  const headers: Record<string, string | string[]> = {};
+  // node's flat [name, value, …] form, as for undici upstream (headers.ts).
+  const headers: string[] = [];
   for (const name in upstream.headers) {
     const value = upstream.headers[name];
-    if (value !== undefined && relayable(name)) headers[name] = value;
+    if (value === undefined || name === 'x-request-id' || !relayable(name)) continue;
+    if (typeof value === 'string') headers.push(name, value);
+    else for (const each of value) headers.push(name, each);
   }
-  headers['x-request-id'] = requestId;
+  headers.push('x-request-id', requestId);
   res.writeHead(upstream.status, headers);
   const body = upstream.body;
   // A client gone mid-answer, or an answer without a body (HEAD), ends the upstream stream

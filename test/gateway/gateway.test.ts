@@ -64,6 +64,13 @@ describe('scope decisions', () => {
     expect(got?.headers['x-request-id']).toBe(res.headers['x-request-id']);
   });
 
+  it("relays the upstream's headers, repeated ones too, with the gateway's request id", async () => {
+    const res = await call('GET', '/api/content/pages', { 'x-test-extra': '1' });
+    expect(res.status).toBe(200);
+    expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    expect(res.headers['x-request-id']).toBe(upstream.received[0]?.headers['x-request-id']);
+  });
+
   it('lets leads:write satisfy a GET on leads, and a write', async () => {
     expect((await call('GET', '/api/leads/1')).status).toBe(200);
     expect(

@@ -40,6 +40,10 @@ export async function startUpstream(): Promise<Upstream> {
           'content-type': 'application/json',
           'x-upstream': 'yes',
           connection: 'keep-alive',
+          // Asked for: a request id of its own and a repeated header.
+          ...(req.headers['x-test-extra']
+            ? { 'x-request-id': 'from-upstream', 'set-cookie': ['a=1', 'b=2'] }
+            : {}),
         });
         res.end(JSON.stringify({ method: req.method, url: req.url, bodyBytes }));
       };
