@@ -4,17 +4,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ablateAll, profileAll } from './gateway/analysis.ts';
-import { killAll, pinLabel } from './gateway/children.ts';
+import { forkServer, killAll, pinLabel, type ServerChild } from './gateway/children.ts';
 import { measureRounds } from './gateway/measure.ts';
 import { compare, type Measured, print } from './gateway/report.ts';
 import {
   prepare,
+  type Scenario,
   type Settings,
   type Setup,
   scenarios,
   startGateway,
   startPrimed,
 } from './gateway/setup.ts';
+import { measureSideBySide, type PairResult, printSideBySide } from './gateway/side-by-side.ts';
 
 /**
  * Overridden by BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS, BENCH_PRIME_REQUESTS,
@@ -43,12 +45,12 @@ const MODE =
 /** Past this the bench kills its children and fails: scenarios, primings, start-up. */
 function budgetMs(): number {
   const counts: Record<typeof MODE, [scenarios: number, paced: number, primings: number]> = {
-    table: [6, 2, 3],
+    table: [6 + 5, 2 + 1, 3 + 6],
     profile: [2, 0, 2],
     ablation: [6, 0, 6],
   };
   const [scenarioCount, pacedCount, primings] = counts[MODE];
-  const slices = SETTINGS.rounds * (SETTINGS.warmupSeconds + 0.5);
+  const slices = SETTINGS.rounds * (SETTINGS.warmupSeconds + 1.5);
   const scenarios =
     scenarioCount * (SETTINGS.seconds + slices) + pacedCount * (SETTINGS.pacedSeconds + slices);
   return (scenarios + primings * (SETTINGS.primeMaxSeconds + 2) + 60) * 1_000;
@@ -72,7 +74,8 @@ function guard(workDir: string): void {
 
 /**
  * Upstream direct, the bare proxy (also adding the nine headers the gateway must send, to
- * tell their cost apart) and the gateway's token mixes, interleaved in rounds.
+ * tell their cost apart) and the gateway's token mixes, interleaved in rounds; then each
+ * proxy side by side with the bare one (a second bare proxy first, to say how exact that is).
  */
 async function measureAll(setup: Setup): Promise<Measured[]> {
   const all = scenarios(setup.tokens, SETTINGS);
@@ -81,7 +84,7 @@ async function measureAll(setup: Setup): Promise<Measured[]> {
   const bareHeaders = await startPrimed('bare-proxy-headers', upstream.url, setup, SETTINGS);
   const gateway = await startGateway(setup, SETTINGS);
   try {
-    return await measureRounds(
+    const rows = await measureRounds(
       [
         { server: upstream, scenario: all.upstream },
         { server: bare, upstream, scenario: all.bare },
@@ -94,9 +97,33 @@ async function measureAll(setup: Setup): Promise<Measured[]> {
       ],
       SETTINGS,
     );
+    return rows;
   } finally {
     await Promise.all([bare.stop(), bareHeaders.stop(), gateway.stop()]);
   }
+}
+
+/** Each proxy and a bare one side by side, every pair started afresh (side-by-side.ts). */
+function sideBySide(setup: Setup): Promise<PairResult[]> {
+  const all = scenarios(setup.tokens, SETTINGS);
+  const bare = () => forkServer('bare-proxy', setup.upstream.url);
+  const gateway = () => startGateway(setup, { ...SETTINGS, primeRequests: 0 });
+  const withBare = (start: () => Promise<ServerChild>, scenario: Scenario, base = all.bare) => ({
+    base: { start: bare, scenario: base },
+    compared: { start, scenario },
+  });
+  return measureSideBySide(
+    [
+      withBare(bare, all.secondBare),
+      withBare(() => forkServer('bare-proxy-headers', setup.upstream.url), all.bareHeaders),
+      withBare(gateway, all.warm),
+      withBare(gateway, all.rotating),
+      withBare(gateway, all.forged),
+      withBare(gateway, all.warmPaced, all.barePaced),
+    ],
+    setup,
+    SETTINGS,
+  );
 }
 
 async function main(): Promise<void> {
@@ -106,13 +133,13 @@ async function main(): Promise<void> {
   try {
     if (MODE === 'profile') return await profileAll(setup, SETTINGS);
     if (MODE === 'ablation') return await ablateAll(setup, SETTINGS);
-    const rows = compare(await measureAll(setup));
-    print(rows, {
+    print(compare(await measureAll(setup)), {
       ...SETTINGS,
       cpus: cpus().length,
       pinned: pinLabel,
       node: process.version,
     });
+    printSideBySide(await sideBySide(setup));
   } finally {
     await setup.upstream.stop();
   }

@@ -46,7 +46,7 @@ export interface Compared extends Measured {
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
-function meets(target: Target, ratio: number, addedP99Ms: number): boolean {
+export function meets(target: Target, ratio: number, addedP99Ms: number): boolean {
   return (
     ratio >= (target.minRatioVsBare ?? 0) &&
     addedP99Ms <= (target.maxAddedP99Ms ?? Number.POSITIVE_INFINITY)

@@ -117,6 +117,11 @@ export function scenarios(tokens: string[], settings: Settings) {
   return {
     upstream: { id: 'upstream', label: 'upstream direct', perConnection: warm },
     bare: { id: bare, label: 'bare undici proxy', perConnection: warm },
+    secondBare: {
+      id: 'bare-2',
+      label: 'bare undici proxy, a second one (calibration: 1 when exact)',
+      perConnection: warm,
+    },
     bareHeaders: {
       id: 'bare-headers',
       label: 'bare proxy + the 9 headers the gateway adds',

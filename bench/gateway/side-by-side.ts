@@ -1,0 +1,175 @@
+// The bare proxy and a proxy compared with it measured at the same time: both pinned to the
+// proxy CPU, each under its own load. This machine's speed drifts and has bursts of 1-2 s
+// in which throughput halves; measured one after the other, two slices seconds apart
+// differ by up to 2x whatever the proxies are. Side by side, a slow moment falls on both
+// at the same instant, and with the CPU shared at saturation the req/s ratio is the ratio
+// of their CPU per request. Each pair is started afresh and primed together: a proxy that
+// has served hundreds of thousands of requests more than the other runs up to 10 % apart
+// from it (V8 sizes its young generation as it goes). A second bare proxy against the
+// first says how exact the pairing is. CFS shares the CPU in slices of milliseconds, so
+// latency at saturation says nothing here; the paced pair's p99 does.
+import type { ServerChild } from './children.ts';
+import { type LoadResult, type LoadSample, merge, runLoad } from './load.ts';
+import { type Measured, meets, ratioTo, TARGETS } from './report.ts';
+import { prime, type Scenario, type Settings, type Setup } from './setup.ts';
+
+export interface Side {
+  server: ServerChild;
+  scenario: Scenario;
+}
+
+/** The bare proxy (`base`) and the proxy compared with it, each under its own load. */
+export interface Pair {
+  base: Side;
+  compared: Side;
+}
+
+interface Tally {
+  samples: LoadSample[];
+  serverUs: number;
+}
+
+export interface PairResult {
+  id: string;
+  label: string;
+  base: LoadResult;
+  compared: LoadResult;
+  /** Median over rounds of compared ÷ base req/s in the same slice, and their min–max. */
+  ratio: number;
+  range: [number, number];
+  addedP99Ms: number;
+  /** CPU both proxies used, % of one CPU: near 100 when the proxies decide the req/s. */
+  proxyBusyPct: number;
+  /** A fixed-rate pair: its p99 is compared; a saturating one: only its req/s. */
+  paced: boolean;
+  meetsTarget?: boolean;
+}
+
+function loadOf(side: Side, settings: Settings, seconds: number) {
+  const { scenario } = side;
+  return {
+    url: side.server.url,
+    perConnection: scenario.perConnection,
+    connections: scenario.paced?.connections ?? settings.connections,
+    seconds,
+    ...(scenario.paced ? { rate: scenario.paced.rate } : {}),
+  };
+}
+
+/** One slice of both at once; returns its wall time, ms. */
+async function together(pair: Pair, settings: Settings, seconds: number, tallies: Tally[]) {
+  const sides = [pair.base, pair.compared];
+  await Promise.all(sides.map((s) => runLoad(loadOf(s, settings, settings.warmupSeconds))));
+  const before = await Promise.all(sides.map((s) => s.server.stats()));
+  const started = performance.now();
+  const samples = await Promise.all(sides.map((s) => runLoad(loadOf(s, settings, seconds))));
+  const wallMs = performance.now() - started;
+  const after = await Promise.all(sides.map((s) => s.server.stats()));
+  samples.forEach((sample, i) => {
+    const tally = tallies[i] as Tally;
+    tally.samples.push(sample);
+    tally.serverUs += (after[i]?.cpuMicros ?? 0) - (before[i]?.cpuMicros ?? 0);
+  });
+  return wallMs;
+}
+
+/** As a Measured row, for `ratioTo`. */
+function asMeasured(side: Side, tally: Tally): Measured {
+  const result = merge(tally.samples);
+  return {
+    id: side.scenario.id,
+    label: side.scenario.label,
+    ...result,
+    roundRps: tally.samples.map((s) => Math.round(s.responses / s.seconds)),
+    serverCpuUsPerReq: Math.round(tally.serverUs / Math.max(1, result.responses)),
+    otherLoadPct: 0,
+    serverUncaught: 0,
+  };
+}
+
+function resultOf(pair: Pair, tallies: Tally[], wallMs: number): PairResult {
+  const [base, compared] = [
+    asMeasured(pair.base, tallies[0] as Tally),
+    asMeasured(pair.compared, tallies[1] as Tally),
+  ];
+  const ratio = ratioTo(compared, base);
+  const addedP99Ms = Number((compared.p99Ms - base.p99Ms).toFixed(3));
+  const busyUs = (tallies[0]?.serverUs ?? 0) + (tallies[1]?.serverUs ?? 0);
+  const target = TARGETS[compared.id];
+  // At saturation only the req/s ratio counts here (see the top of this file).
+  const judged = pair.compared.scenario.paced ? addedP99Ms : 0;
+  return {
+    id: compared.id,
+    label: compared.label,
+    base,
+    compared,
+    ratio: ratio.median,
+    range: ratio.range,
+    addedP99Ms,
+    proxyBusyPct: Math.round(busyUs / 10 / wallMs),
+    paced: pair.compared.scenario.paced !== undefined,
+    ...(target ? { meetsTarget: meets(target, ratio.median, judged) } : {}),
+  };
+}
+
+/** How a pair's two servers start (unprimed). */
+export interface PairPlan {
+  base: { start: () => Promise<ServerChild>; scenario: Scenario };
+  compared: { start: () => Promise<ServerChild>; scenario: Scenario };
+}
+
+/** `settings.rounds` slices of one pair, both started and primed together, then stopped. */
+async function measurePair(plan: PairPlan, setup: Setup, settings: Settings): Promise<PairResult> {
+  const servers = await Promise.all([plan.base.start(), plan.compared.start()]);
+  try {
+    await Promise.all(servers.map((server) => prime(server, setup, settings)));
+    const [base, compared] = servers as [ServerChild, ServerChild];
+    const pair: Pair = {
+      base: { server: base, scenario: plan.base.scenario },
+      compared: { server: compared, scenario: plan.compared.scenario },
+    };
+    const tallies = [0, 1].map((): Tally => ({ samples: [], serverUs: 0 }));
+    const total = plan.compared.scenario.paced ? settings.pacedSeconds : settings.seconds;
+    let wallMs = 0;
+    for (let round = 0; round < settings.rounds; round++) {
+      wallMs += await together(pair, settings, total / settings.rounds, tallies);
+    }
+    return resultOf(pair, tallies, wallMs);
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+}
+
+/** Every pair in turn. */
+export async function measureSideBySide(
+  plans: PairPlan[],
+  setup: Setup,
+  settings: Settings,
+): Promise<PairResult[]> {
+  const results: PairResult[] = [];
+  for (const plan of plans) results.push(await measurePair(plan, setup, settings));
+  return results;
+}
+
+export function printSideBySide(results: PairResult[]): void {
+  console.log(
+    'side by side: each row and a bare proxy at the same time, both started and primed ' +
+      'together, both on the proxy CPU, each under its own load (× bare: median over rounds ' +
+      'of the two req/s in the same slice; p99 for the paced pair only)',
+  );
+  console.table(
+    results.map((r) => ({
+      scenario: r.label,
+      'req/s': r.compared.rps,
+      'bare req/s': r.base.rps,
+      '× bare req/s': r.ratio,
+      'rounds min–max': r.range.join('–'),
+      'p99 ms': r.paced ? r.compared.p99Ms : '',
+      'bare p99 ms': r.paced ? r.base.p99Ms : '',
+      '+p99 ms vs bare': r.paced ? r.addedP99Ms : '',
+      met: r.meetsTarget === undefined ? '' : r.meetsTarget ? 'yes' : 'NO',
+      'proxies CPU %': r.proxyBusyPct,
+    })),
+  );
+  console.log(`BENCH_JSON ${JSON.stringify({ bench: 'gateway-side-by-side', results })}`);
+}
