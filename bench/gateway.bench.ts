@@ -4,7 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ablateAll, profileAll } from './gateway/analysis.ts';
-import { forkServer, killAll, pinLabel, type ServerChild } from './gateway/children.ts';
+import {
+  forkServer,
+  killAll,
+  pinLabel,
+  type ServerChild,
+  youngGenerationLabel,
+} from './gateway/children.ts';
 import { measureRounds } from './gateway/measure.ts';
 import { compare, type Measured, print } from './gateway/report.ts';
 import {
@@ -137,6 +143,7 @@ async function main(): Promise<void> {
       ...SETTINGS,
       cpus: cpus().length,
       pinned: pinLabel,
+      youngGeneration: youngGenerationLabel,
       node: process.version,
     });
     printSideBySide(await sideBySide(setup));

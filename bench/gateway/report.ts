@@ -134,6 +134,8 @@ export interface RunInfo extends Settings {
   cpus: number;
   /** Where the proxies and the rest ran (pinning.ts). */
   pinned: string;
+  /** How the servers' young generation was sized (children.ts). */
+  youngGeneration: string;
   node: string;
 }
 
@@ -142,7 +144,7 @@ export function print(rows: Compared[], info: RunInfo): void {
     `gateway bench: ${info.connections} connections (paced rows: ${info.pacedConnections} at ` +
       `${info.pacedRate} req/s for ${info.pacedSeconds} s), pipelining 1, ${info.seconds} s per scenario after ` +
       `${info.warmupSeconds} s warm-up (each server primed with ${info.primeRequests} requests ` +
-      `first), ${info.cpus} CPUs (${info.pinned}), Node ${info.node}`,
+      `first), ${info.cpus} CPUs (${info.pinned}), ${info.youngGeneration}, Node ${info.node}`,
   );
   console.table(rows.map(tableRow));
   for (const row of rows) {
