@@ -104,7 +104,7 @@ function targetText(target: Target | undefined): string {
   return parts.join(', ');
 }
 
-function statusText(statuses: Record<string, number>): string {
+export function statusText(statuses: Record<string, number>): string {
   return Object.entries(statuses)
     .map(([code, count]) => `${code}×${count}`)
     .join(' ');

@@ -3,14 +3,15 @@
 // in which throughput halves; measured one after the other, two slices seconds apart
 // differ by up to 2x whatever the proxies are. Side by side, a slow moment falls on both
 // at the same instant, and with the CPU shared at saturation the req/s ratio is the ratio
-// of their CPU per request. Each pair is started afresh and primed together: a proxy that
-// has served hundreds of thousands of requests more than the other runs up to 10 % apart
-// from it (V8 sizes its young generation as it goes). A second bare proxy against the
+// of their CPU per request. Each pair is started afresh and primed together: a bare proxy
+// that had served hundreds of thousands of requests more than a second one ran 12 % faster
+// than it (V8 tunes its code and, unless children.ts fixes it, its young generation as it
+// goes). A second bare proxy against the
 // first says how exact the pairing is. CFS shares the CPU in slices of milliseconds, so
 // latency at saturation says nothing here; the paced pair's p99 does.
 import type { ServerChild } from './children.ts';
-import { type LoadResult, type LoadSample, merge, runLoad } from './load.ts';
-import { type Measured, meets, ratioTo, TARGETS } from './report.ts';
+import { type LoadSample, merge, runLoad } from './load.ts';
+import { type Measured, meets, ratioTo, statusText, TARGETS } from './report.ts';
 import { prime, type Scenario, type Settings, type Setup } from './setup.ts';
 
 export interface Side {
@@ -27,13 +28,14 @@ export interface Pair {
 interface Tally {
   samples: LoadSample[];
   serverUs: number;
+  uncaught: number;
 }
 
 export interface PairResult {
   id: string;
   label: string;
-  base: LoadResult;
-  compared: LoadResult;
+  base: Measured;
+  compared: Measured;
   /** Median over rounds of compared ÷ base req/s in the same slice, and their min–max. */
   ratio: number;
   range: [number, number];
@@ -69,6 +71,7 @@ async function together(pair: Pair, settings: Settings, seconds: number, tallies
     const tally = tallies[i] as Tally;
     tally.samples.push(sample);
     tally.serverUs += (after[i]?.cpuMicros ?? 0) - (before[i]?.cpuMicros ?? 0);
+    tally.uncaught += (after[i]?.uncaught ?? 0) - (before[i]?.uncaught ?? 0);
   });
   return wallMs;
 }
@@ -83,7 +86,7 @@ function asMeasured(side: Side, tally: Tally): Measured {
     roundRps: tally.samples.map((s) => Math.round(s.responses / s.seconds)),
     serverCpuUsPerReq: Math.round(tally.serverUs / Math.max(1, result.responses)),
     otherLoadPct: 0,
-    serverUncaught: 0,
+    serverUncaught: tally.uncaught,
   };
 }
 
@@ -128,7 +131,7 @@ async function measurePair(plan: PairPlan, setup: Setup, settings: Settings): Pr
       base: { server: base, scenario: plan.base.scenario },
       compared: { server: compared, scenario: plan.compared.scenario },
     };
-    const tallies = [0, 1].map((): Tally => ({ samples: [], serverUs: 0 }));
+    const tallies = [0, 1].map((): Tally => ({ samples: [], serverUs: 0, uncaught: 0 }));
     const total = plan.compared.scenario.paced ? settings.pacedSeconds : settings.seconds;
     let wallMs = 0;
     for (let round = 0; round < settings.rounds; round++) {
@@ -169,6 +172,9 @@ export function printSideBySide(results: PairResult[]): void {
       '+p99 ms vs bare': r.paced ? r.addedP99Ms : '',
       met: r.meetsTarget === undefined ? '' : r.meetsTarget ? 'yes' : 'NO',
       'proxies CPU %': r.proxyBusyPct,
+      responses: statusText(r.compared.statuses),
+      'errors/timeouts': `${r.compared.errors}/${r.compared.timeouts}`,
+      'uncaught (both)': r.base.serverUncaught + r.compared.serverUncaught,
     })),
   );
   console.log(`BENCH_JSON ${JSON.stringify({ bench: 'gateway-side-by-side', results })}`);
