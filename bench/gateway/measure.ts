@@ -51,7 +51,12 @@ interface Tally {
   lastUncaught?: string;
 }
 
-function loadOf(p: Planned, settings: Settings, seconds: number) {
+/** The load one slice puts on `p`'s server: its scenario's requests, rate and connections. */
+export function loadOf(
+  p: Pick<Planned, 'server' | 'scenario'>,
+  settings: Settings,
+  seconds: number,
+) {
   const { scenario } = p;
   return {
     url: p.server.url,

@@ -11,6 +11,7 @@
 // latency at saturation says nothing here; the paced pair's p99 does.
 import type { ServerChild } from './children.ts';
 import { type LoadSample, merge, runLoad } from './load.ts';
+import { loadOf } from './measure.ts';
 import { type Measured, meets, ratioTo, statusText, TARGETS } from './report.ts';
 import { prime, type Scenario, type Settings, type Setup } from './setup.ts';
 
@@ -45,17 +46,6 @@ export interface PairResult {
   /** A fixed-rate pair: its p99 is compared; a saturating one: only its req/s. */
   paced: boolean;
   meetsTarget?: boolean;
-}
-
-function loadOf(side: Side, settings: Settings, seconds: number) {
-  const { scenario } = side;
-  return {
-    url: side.server.url,
-    perConnection: scenario.perConnection,
-    connections: scenario.paced?.connections ?? settings.connections,
-    seconds,
-    ...(scenario.paced ? { rate: scenario.paced.rate } : {}),
-  };
 }
 
 /** One slice of both at once; returns its wall time, ms. */
