@@ -44,8 +44,8 @@ const CONTRACT_HEADERS: Readonly<Record<string, string>> = asObject(
       forwardedFor: '127.0.0.1',
       host: '127.0.0.1:8080',
       proto: 'http',
-      requestId: '0b6b1a2c7a634d1e9f531c2d3e4f5a6b',
     },
+    '0b6b1a2c7a634d1e9f531c2d3e4f5a6b',
     false,
   ),
 );

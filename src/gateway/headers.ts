@@ -89,6 +89,12 @@ function listedIn(connection: string | undefined): ReadonlySet<string> {
   );
 }
 
+/** Adds a header to a flat `[name, value, …]` list, a repeated one once per value. */
+export function pushHeader(out: string[], name: string, value: string | string[]): void {
+  if (typeof value === 'string') out.push(name, value);
+  else for (const each of value) out.push(name, each);
+}
+
 /**
  * The request headers to send upstream, as undici's flat `[name, value, …]` list: built
  * by pushing, and read by undici by index, where an object's dynamic keys cost a
@@ -97,7 +103,8 @@ function listedIn(connection: string | undefined): ReadonlySet<string> {
 export function upstreamHeaders(
   incoming: IncomingHttpHeaders,
   token: VerifiedToken,
-  info: Forwarding & { requestId: string },
+  forwarding: Forwarding,
+  requestId: string,
   forwardAuthorization: boolean,
 ): string[] {
   const connectionListed = listedIn(incoming.connection);
@@ -108,8 +115,7 @@ export function upstreamHeaders(
     if (HOP_BY_HOP.has(name) || NEVER_FORWARDED.has(name) || connectionListed.has(name)) continue;
     if (name.startsWith('x-scopegate-')) continue;
     if (name === 'authorization' && !forwardAuthorization) continue;
-    if (typeof value === 'string') out.push(name, value);
-    else for (const each of value) out.push(name, each);
+    pushHeader(out, name, value);
   }
   out.push(
     'x-scopegate-app',
@@ -123,13 +129,13 @@ export function upstreamHeaders(
     'x-scopegate-installation',
     token.installation,
     'x-request-id',
-    info.requestId,
+    requestId,
     'x-forwarded-for',
-    info.forwardedFor,
+    forwarding.forwardedFor,
     'x-forwarded-host',
-    info.host,
+    forwarding.host,
     'x-forwarded-proto',
-    info.proto,
+    forwarding.proto,
   );
   return out;
 }

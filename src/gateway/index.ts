@@ -6,7 +6,7 @@ import { sendJson, serveHealth } from '../http/health.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { GatewayError } from './errors.ts';
-import { forwardingOf, relayable } from './headers.ts';
+import { forwardingOf, pushHeader, relayable } from './headers.ts';
 import { type Exchange, type GatewayDeps, need, newExchange, runPipeline } from './pipeline.ts';
 import type { UpstreamResponse } from './proxy.ts';
 
@@ -22,8 +22,7 @@ export function relay(
   for (const name in upstream.headers) {
     const value = upstream.headers[name];
     if (value === undefined || name === 'x-request-id' || !relayable(name)) continue;
-    if (typeof value === 'string') headers.push(name, value);
-    else for (const each of value) headers.push(name, each);
+    pushHeader(headers, name, value);
   }
   headers.push('x-request-id', requestId);
   res.writeHead(upstream.status, headers);

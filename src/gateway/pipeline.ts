@@ -178,7 +178,8 @@ export const rewriteHeaders: Step = (x) => {
   x.headers = upstreamHeaders(
     x.req.headers,
     need(x.token, 'token'),
-    { ...x.forwarding, requestId: x.requestId },
+    x.forwarding,
+    x.requestId,
     need(x.route, 'route').forwardAuthorization,
   );
 };

@@ -1,13 +1,13 @@
 // Sending an approved proposal to the platform with the gateway's own route table and
 // forwarding code: the stored method, path, body and headers, the installation's identity
 // headers, and who approved it. The answer is kept (bounded); nothing is retried.
-import { randomUUID } from 'node:crypto';
 import { canonicalize } from '../gateway/canonicalize.ts';
 import { GatewayError } from '../gateway/errors.ts';
 import { upstreamHeaders } from '../gateway/headers.ts';
 import type { Upstreams } from '../gateway/proxy.ts';
 import { type CompiledRoute, matchRoute } from '../gateway/routes.ts';
 import type { VerifiedToken } from '../gateway/token-cache.ts';
+import { newRequestId } from '../http/request-id.ts';
 import { expand, satisfies } from '../scopes/index.ts';
 import type { Installation } from '../store/types.ts';
 import { REPLAY_EXCERPT_BYTES, readUpTo, storedRequest } from './http.ts';
@@ -71,12 +71,8 @@ export async function replayProposal(
   const headers = upstreamHeaders(
     incoming,
     identityOf(p),
-    {
-      forwardedFor: p.forwarded.for,
-      host: p.forwarded.host,
-      proto: p.forwarded.proto,
-      requestId: randomUUID(),
-    },
+    { forwardedFor: p.forwarded.for, host: p.forwarded.host, proto: p.forwarded.proto },
+    newRequestId(),
     false,
   );
   headers.push('x-scopegate-approved-by', approvedBy, 'x-scopegate-proposal', p.id);

@@ -74,7 +74,8 @@ async function currentVersion(
   const headers = upstreamHeaders(
     accept ? { accept } : {},
     w.token,
-    { ...w.forwarding, requestId: w.requestId },
+    w.forwarding,
+    w.requestId,
     false,
   );
   try {
