@@ -83,7 +83,7 @@ function ablationRow(row: Measured, previous: Measured | undefined, bare: Measur
     'rounds min–max': ratio.range.join('–'),
     'CPU µs/req': row.serverCpuUsPerReq,
     'Δ CPU µs/req': previous ? row.serverCpuUsPerReq - previous.serverCpuUsPerReq : '',
-    'other load %': row.otherLoadPct,
+    'other load %': row.otherLoadPct ?? '',
     responses: Object.entries(row.statuses)
       .map(([code, n]) => `${code}×${n}`)
       .join(' '),

@@ -12,8 +12,11 @@ export interface Measured extends LoadResult {
   roundRps: number[];
   /** CPU the server under test (upstream or proxy) spent per response, µs. */
   serverCpuUsPerReq: number;
-  /** CPU other processes used meanwhile, % of the machine (a disturbed run when high). */
-  otherLoadPct: number;
+  /**
+   * CPU other processes used meanwhile, % of the machine (a disturbed run when high).
+   * Unset side by side, where the other proxy's CPU would count as other load.
+   */
+  otherLoadPct?: number;
   /** Uncaught exceptions the server under test raised during the run. */
   serverUncaught: number;
   lastUncaught?: string;
@@ -126,7 +129,7 @@ function tableRow(row: Compared) {
     responses: statusText(row.statuses),
     'errors/timeouts': `${row.errors}/${row.timeouts}`,
     'server uncaught': row.serverUncaught,
-    'other load %': row.otherLoadPct,
+    'other load %': row.otherLoadPct ?? '',
   };
 }
 

@@ -75,7 +75,6 @@ function asMeasured(side: Side, tally: Tally): Measured {
     ...result,
     roundRps: tally.samples.map((s) => Math.round(s.responses / s.seconds)),
     serverCpuUsPerReq: Math.round(tally.serverUs / Math.max(1, result.responses)),
-    otherLoadPct: 0,
     serverUncaught: tally.uncaught,
   };
 }
