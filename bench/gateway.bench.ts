@@ -80,8 +80,7 @@ function guard(workDir: string): void {
 
 /**
  * Upstream direct, the bare proxy (also adding the nine headers the gateway must send, to
- * tell their cost apart) and the gateway's token mixes, interleaved in rounds; then each
- * proxy side by side with the bare one (a second bare proxy first, to say how exact that is).
+ * tell their cost apart) and the gateway's token mixes, interleaved in rounds.
  */
 async function measureAll(setup: Setup): Promise<Measured[]> {
   const all = scenarios(setup.tokens, SETTINGS);
@@ -90,7 +89,7 @@ async function measureAll(setup: Setup): Promise<Measured[]> {
   const bareHeaders = await startPrimed('bare-proxy-headers', upstream.url, setup, SETTINGS);
   const gateway = await startGateway(setup, SETTINGS);
   try {
-    const rows = await measureRounds(
+    return await measureRounds(
       [
         { server: upstream, scenario: all.upstream },
         { server: bare, upstream, scenario: all.bare },
@@ -103,13 +102,15 @@ async function measureAll(setup: Setup): Promise<Measured[]> {
       ],
       SETTINGS,
     );
-    return rows;
   } finally {
     await Promise.all([bare.stop(), bareHeaders.stop(), gateway.stop()]);
   }
 }
 
-/** Each proxy and a bare one side by side, every pair started afresh (side-by-side.ts). */
+/**
+ * Each proxy and a bare one side by side, every pair started afresh (side-by-side.ts); a
+ * second bare proxy first, to say how exact that is.
+ */
 function sideBySide(setup: Setup): Promise<PairResult[]> {
   const all = scenarios(setup.tokens, SETTINGS);
   const bare = () => forkServer('bare-proxy', setup.upstream.url);

@@ -5,7 +5,7 @@ import Koa from 'koa';
 import { loadConfig } from '../../src/config/index.ts';
 import { loadRoutes, verifierFor } from '../../src/gateway/build.ts';
 import { GatewayError } from '../../src/gateway/errors.ts';
-import { relayable } from '../../src/gateway/headers.ts';
+import { pushHeader, relayable } from '../../src/gateway/headers.ts';
 import { relay } from '../../src/gateway/index.ts';
 import {
   authenticate,
@@ -40,7 +40,7 @@ const fixedToken: Step = (x) => {
 const passHeaders: Step = (x) => {
   const out: string[] = [];
   for (const [name, value] of Object.entries(x.req.headers)) {
-    if (typeof value === 'string' && relayable(name)) out.push(name, value);
+    if (value !== undefined && relayable(name)) pushHeader(out, name, value);
   }
   x.headers = out;
 };
