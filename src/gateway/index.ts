@@ -25,7 +25,7 @@ export function relay(
     pushHeader(headers, name, value);
   }
   headers.push('x-request-id', requestId);
-  res.writeHead(upstream.status, headers);
+  res.writeHead(upstream.statusCode, headers);
   const body = upstream.body;
   // A client gone mid-answer, or an answer without a body (HEAD), ends the upstream stream
   // early; undici then reports an abort that is expected, not a failure.

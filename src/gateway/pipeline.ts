@@ -186,13 +186,17 @@ export const rewriteHeaders: Step = (x) => {
 
 export const proxy: Step = (x, deps) => {
   const path = requestPath(need(x.target, 'target'));
+  const { upstreamUrl } = need(x.route, 'route');
+  const headers = need(x.headers, 'headers');
   const started = performance.now();
-  return deps.upstreams
-    .forward(need(x.route, 'route').upstreamUrl, path, x.req, need(x.headers, 'headers'))
-    .then((response) => {
+  return new Promise((resolve, reject) => {
+    deps.upstreams.send(upstreamUrl, path, x.req, headers, (err, response) => {
+      if (err) return reject(err);
       x.response = response;
       x.upstreamSeconds = (performance.now() - started) / 1000;
+      resolve();
     });
+  });
 };
 
 /** The gateway's own endpoints live under this prefix, before any route is matched. */
@@ -256,7 +260,22 @@ export const OWN_PIPELINE = inOrder(
 
 /** A new exchange; the request id is the client's when well-formed, else a new one. */
 export function newExchange(req: IncomingMessage, forwarding: Forwarding): Exchange {
-  return { req, forwarding, step: '', requestId: requestIdOf(req.headers['x-request-id']) };
+  // Every field from the start: one object shape, none added as the steps fill it in.
+  return {
+    req,
+    forwarding,
+    requestId: requestIdOf(req.headers['x-request-id']),
+    target: undefined,
+    route: undefined,
+    token: undefined,
+    headers: undefined,
+    response: undefined,
+    reply: undefined,
+    own: undefined,
+    step: '',
+    authSeconds: undefined,
+    upstreamSeconds: undefined,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
 // timeouts are 504, an unreachable upstream 502; upstream errors pass through as they are.
 import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { GatewayError } from './errors.ts';
 
 export interface ProxyOptions {
@@ -13,11 +13,11 @@ export interface ProxyOptions {
   bodyTimeoutMs: number;
 }
 
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: NodeJS.ReadableStream;
-}
+/** undici's answer, as it gives it: status, headers and the body to stream. */
+export type UpstreamResponse = Pick<Dispatcher.ResponseData, 'statusCode' | 'headers' | 'body'>;
+
+/** How `send` reports: the upstream's answer, or the gateway's error for the request. */
+export type Sent = (err: GatewayError | null, response?: UpstreamResponse) => void;
 
 class BodyLimit extends Transform {
   private seen = 0;
@@ -116,8 +116,20 @@ export class Upstreams {
     req: IncomingMessage,
     headers: string[],
   ): Promise<UpstreamResponse> {
+    return new Promise((resolve, reject) => {
+      this.send(baseUrl, path, req, headers, (err, response) =>
+        err ? reject(err) : resolve(response as UpstreamResponse),
+      );
+    });
+  }
+
+  /** `forward` with a callback: the gateway's own path, one promise fewer per request. */
+  send(baseUrl: string, path: string, req: IncomingMessage, headers: string[], done: Sent): void {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > this.opts.maxBodyBytes) return Promise.reject(this.tooLarge());
+    if (declared > this.opts.maxBodyBytes) {
+      done(this.tooLarge());
+      return;
+    }
     const { pool, basePath } = this.target(baseUrl);
     let limit: BodyLimit | undefined;
     let body: BodyLimit | null = null;
@@ -125,23 +137,19 @@ export class Upstreams {
       const bounded = new BodyLimit(this.opts.maxBodyBytes);
       limit = bounded;
       // A client that goes away mid-body destroys the stream; the failure reaches us through
-      // undici's rejection, so the stream's own error event must not go unhandled.
+      // undici's callback, so the stream's own error event must not go unhandled.
       bounded.on('error', () => {});
       req.on('error', (err) => bounded.destroy(err));
       body = req.pipe(bounded);
     }
-    // undici's callback form inside one promise: a promise and a microtask fewer per
-    // request than `pool.request(...).then(...)`.
-    return new Promise((resolve, reject) => {
-      pool.request(
-        { method: req.method as 'GET', path: `${basePath}${path}`, headers, body },
-        (err, res) => {
-          if (!err) resolve({ status: res.statusCode, headers: res.headers, body: res.body });
-          else if (limit?.exceeded || err instanceof GatewayError) reject(this.tooLarge());
-          else reject(upstreamError(err));
-        },
-      );
-    });
+    pool.request(
+      { method: req.method as 'GET', path: `${basePath}${path}`, headers, body },
+      (err, res) => {
+        if (!err) done(null, res);
+        else if (limit?.exceeded || err instanceof GatewayError) done(this.tooLarge());
+        else done(upstreamError(err));
+      },
+    );
   }
 
   private tooLarge(): GatewayError {

@@ -5,21 +5,24 @@ import { randomFillSync } from 'node:crypto';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /** New ids are 16 random bytes in hex (as nginx's $request_id), cut from a batch. */
-const ID_BYTES = 16;
-const batch = Buffer.alloc(ID_BYTES * 256);
-let next = batch.length;
+const ID_CHARS = 32;
+const BATCH = 256;
+const bytes = Buffer.alloc((ID_CHARS / 2) * BATCH);
+let batch = '';
+let next = 0;
 
 /**
- * A new random id. One hex call on a slice of a pre-filled batch: randomUUID's string,
- * built from 16 pieces, took about 2.5× as long on the gateway's path.
+ * A new random id: 32 characters of a batch turned to hex at once. randomUUID's string,
+ * built from 16 pieces, took about 2.5× as long on the gateway's path as a hex call per
+ * id, which a slice of one string per 256 ids saves as well.
  */
 export function newRequestId(): string {
   if (next === batch.length) {
-    randomFillSync(batch);
+    batch = randomFillSync(bytes).toString('hex');
     next = 0;
   }
-  const id = batch.toString('hex', next, next + ID_BYTES);
-  next += ID_BYTES;
+  const id = batch.slice(next, next + ID_CHARS);
+  next += ID_CHARS;
   return id;
 }
 

@@ -88,7 +88,7 @@ export async function replayProposal(
     return {
       outcome: 'replayed',
       at: new Date().toISOString(),
-      status: res.status,
+      status: res.statusCode,
       content_type: typeof type === 'string' ? type : null,
       body_base64: bytes.toString('base64'),
       truncated,

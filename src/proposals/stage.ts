@@ -85,16 +85,19 @@ async function currentVersion(
       storedRequest('GET', {}, Buffer.alloc(0)),
       headers,
     );
-    if (res.status < 200 || res.status >= 300) {
+    if (res.statusCode < 200 || res.statusCode >= 300) {
       discard(res.body);
-      if (res.status === 404 || res.status === 410) return { state: 'absent' };
-      return { state: 'not_read', reason: `the platform answered ${res.status} when it was read` };
+      if (res.statusCode === 404 || res.statusCode === 410) return { state: 'absent' };
+      return {
+        state: 'not_read',
+        reason: `the platform answered ${res.statusCode} when it was read`,
+      };
     }
     const { bytes, truncated } = await readUpTo(res.body, SNAPSHOT_MAX_BYTES);
     const type = res.headers['content-type'];
     return {
       state: 'current',
-      status: res.status,
+      status: res.statusCode,
       content_type: typeof type === 'string' ? type : null,
       body_base64: bytes.toString('base64'),
       truncated,
