@@ -91,6 +91,11 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
+/** One slice's p99, ms. */
+export function p99Of(sample: LoadSample): number {
+  return round(percentile(sample.latencies.toSorted(), 99), 3);
+}
+
 /** Slices of one scenario as one result: req/s over their total time, pooled percentiles. */
 export function merge(samples: readonly LoadSample[]): LoadResult {
   const sorted = new Float64Array(samples.reduce((n, s) => n + s.latencies.length, 0));

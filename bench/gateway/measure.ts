@@ -2,7 +2,7 @@
 // shared machine falls on all alike; with each server's CPU per response and that other load.
 import { cpus } from 'node:os';
 import type { ServerChild } from './children.ts';
-import { type LoadSample, merge, runLoad } from './load.ts';
+import { type LoadSample, merge, p99Of, runLoad } from './load.ts';
 import type { Measured } from './report.ts';
 import type { Scenario, Settings } from './setup.ts';
 
@@ -94,6 +94,7 @@ function measured(scenario: Scenario, tally: Tally): Measured {
     ...(scenario.baseline ? { baseline: scenario.baseline } : {}),
     ...result,
     roundRps: tally.samples.map((s) => Math.round(s.responses / s.seconds)),
+    roundP99Ms: tally.samples.map(p99Of),
     serverCpuUsPerReq: Math.round(tally.serverUs / Math.max(1, result.responses)),
     otherLoadPct: Math.max(0, Math.round((100 * tally.otherMs) / tally.capacityMs)),
     serverUncaught: tally.uncaught,

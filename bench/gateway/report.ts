@@ -10,6 +10,8 @@ export interface Measured extends LoadResult {
   baseline?: string;
   /** Req/s of each round's slice, in round order (paired with its baseline's). */
   roundRps: number[];
+  /** p99 of each round's slice, ms, in round order. */
+  roundP99Ms: number[];
   /** CPU the server under test (upstream or proxy) spent per response, µs. */
   serverCpuUsPerReq: number;
   /**
@@ -43,7 +45,10 @@ export interface Compared extends Measured {
   ratioRange?: [number, number];
   /** Total req/s ÷ the baseline's total req/s. */
   overallRatio?: number;
+  /** The median over rounds of p99 − the baseline's p99 in the same round, ms (judged). */
   addedP99Ms?: number;
+  /** p99 of all rounds' responses − the baseline's, ms. */
+  pooledAddedP99Ms?: number;
   meetsTarget?: boolean;
 }
 
@@ -62,6 +67,20 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+/** `of` each round's slice of `row` and `base`'s slice of that round: median and min–max. */
+function perRound(
+  row: readonly number[],
+  base: readonly number[],
+  of: (value: number, baseValue: number) => number,
+  digits: number,
+): { median: number; range: [number, number] } {
+  const values = row.map((value, i) => of(value, base[i] ?? Number.NaN));
+  return {
+    median: round(median(values), digits),
+    range: [round(Math.min(...values), digits), round(Math.max(...values), digits)],
+  };
+}
+
 /**
  * `row`'s req/s against `base`'s. The ratio is taken per round, between two slices seconds
  * apart, and its median reported: this machine's speed drifts 10-20 % within a minute and
@@ -71,12 +90,19 @@ export function ratioTo(
   row: Measured,
   base: Measured,
 ): { median: number; range: [number, number]; overall: number } {
-  const ratios = row.roundRps.map((rps, i) => rps / (base.roundRps[i] ?? Number.NaN));
   return {
-    median: round(median(ratios), 3),
-    range: [round(Math.min(...ratios), 3), round(Math.max(...ratios), 3)],
+    ...perRound(row.roundRps, base.roundRps, (rps, baseRps) => rps / baseRps, 3),
     overall: round(row.rps / base.rps, 3),
   };
+}
+
+/**
+ * The p99 `row` adds to `base`'s, per round as the req/s ratio is: a burst of the machine
+ * in one slice sets the p99 of all rounds pooled (also given) on its own.
+ */
+export function addedP99To(row: Measured, base: Measured): { median: number; pooled: number } {
+  const added = perRound(row.roundP99Ms, base.roundP99Ms, (p99, baseP99) => p99 - baseP99, 3);
+  return { median: added.median, pooled: round(row.p99Ms - base.p99Ms, 3) };
 }
 
 /** Each row against its baseline (the bare proxy under the same load), and its target. */
@@ -85,13 +111,15 @@ export function compare(rows: Measured[]): Compared[] {
     const bare = rows.find((r) => r.id === row.baseline);
     if (!bare) return row;
     const ratio = ratioTo(row, bare);
-    const addedP99Ms = round(row.p99Ms - bare.p99Ms, 3);
+    const addedP99 = addedP99To(row, bare);
+    const addedP99Ms = addedP99.median;
     const compared: Compared = {
       ...row,
       ratioVsBare: ratio.median,
       ratioRange: ratio.range,
       overallRatio: ratio.overall,
       addedP99Ms,
+      pooledAddedP99Ms: addedP99.pooled,
     };
     const target = TARGETS[row.id];
     if (!target) return compared;
@@ -122,7 +150,8 @@ function tableRow(row: Compared) {
     '× bare req/s': row.ratioVsBare ?? '',
     'rounds min–max': row.ratioRange?.join('–') ?? '',
     '× bare, totals': row.overallRatio ?? '',
-    '+p99 ms vs bare': row.addedP99Ms ?? '',
+    '+p99 ms vs bare (median of rounds)': row.addedP99Ms ?? '',
+    '+p99 ms, rounds pooled': row.pooledAddedP99Ms ?? '',
     target: targetText(TARGETS[row.id]),
     met: row.meetsTarget === undefined ? '' : row.meetsTarget ? 'yes' : 'NO',
     'server CPU µs/req': row.serverCpuUsPerReq,

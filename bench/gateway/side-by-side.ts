@@ -10,9 +10,9 @@
 // first says how exact the pairing is. CFS shares the CPU in slices of milliseconds, so
 // latency at saturation says nothing here; the paced pair's p99 does.
 import type { ServerChild } from './children.ts';
-import { type LoadSample, merge, runLoad } from './load.ts';
+import { type LoadSample, merge, p99Of, runLoad } from './load.ts';
 import { loadOf } from './measure.ts';
-import { type Measured, meets, ratioTo, statusText, TARGETS } from './report.ts';
+import { addedP99To, type Measured, meets, ratioTo, statusText, TARGETS } from './report.ts';
 import { prime, type Scenario, type Settings, type Setup } from './setup.ts';
 
 export interface Side {
@@ -40,7 +40,9 @@ export interface PairResult {
   /** Median over rounds of compared ÷ base req/s in the same slice, and their min–max. */
   ratio: number;
   range: [number, number];
+  /** The median over slices of the two p99s' difference, ms; and of all slices pooled. */
   addedP99Ms: number;
+  pooledAddedP99Ms: number;
   /** CPU both proxies used, % of one CPU: near 100 when the proxies decide the req/s. */
   proxyBusyPct: number;
   /** A fixed-rate pair: its p99 is compared; a saturating one: only its req/s. */
@@ -74,6 +76,7 @@ function asMeasured(side: Side, tally: Tally): Measured {
     label: side.scenario.label,
     ...result,
     roundRps: tally.samples.map((s) => Math.round(s.responses / s.seconds)),
+    roundP99Ms: tally.samples.map(p99Of),
     serverCpuUsPerReq: Math.round(tally.serverUs / Math.max(1, result.responses)),
     serverUncaught: tally.uncaught,
   };
@@ -85,7 +88,7 @@ function resultOf(pair: Pair, tallies: Tally[], wallMs: number): PairResult {
     asMeasured(pair.compared, tallies[1] as Tally),
   ];
   const ratio = ratioTo(compared, base);
-  const addedP99Ms = Number((compared.p99Ms - base.p99Ms).toFixed(3));
+  const { median: addedP99Ms, pooled: pooledAddedP99Ms } = addedP99To(compared, base);
   const busyUs = (tallies[0]?.serverUs ?? 0) + (tallies[1]?.serverUs ?? 0);
   const target = TARGETS[compared.id];
   // At saturation only the req/s ratio counts here (see the top of this file).
@@ -98,6 +101,7 @@ function resultOf(pair: Pair, tallies: Tally[], wallMs: number): PairResult {
     ratio: ratio.median,
     range: ratio.range,
     addedP99Ms,
+    pooledAddedP99Ms,
     proxyBusyPct: Math.round(busyUs / 10 / wallMs),
     paced: pair.compared.scenario.paced !== undefined,
     ...(target ? { meetsTarget: meets(target, ratio.median, judged) } : {}),
@@ -158,7 +162,8 @@ export function printSideBySide(results: PairResult[]): void {
       'rounds min–max': r.range.join('–'),
       'p99 ms': r.paced ? r.compared.p99Ms : '',
       'bare p99 ms': r.paced ? r.base.p99Ms : '',
-      '+p99 ms vs bare': r.paced ? r.addedP99Ms : '',
+      '+p99 ms vs bare (median of slices)': r.paced ? r.addedP99Ms : '',
+      '+p99 ms, slices pooled': r.paced ? r.pooledAddedP99Ms : '',
       met: r.meetsTarget === undefined ? '' : r.meetsTarget ? 'yes' : 'NO',
       'proxies CPU %': r.proxyBusyPct,
       responses: statusText(r.compared.statuses),
