@@ -15,6 +15,7 @@ import {
   type Exchange,
   type GatewayDeps,
   matchRoute,
+  newExchange,
   proxy,
   rewriteHeaders,
 } from '../../src/gateway/pipeline.ts';
@@ -86,7 +87,7 @@ async function deps(env: Record<string, string>): Promise<GatewayDeps> {
 
 async function run(req: IncomingMessage, steps: Step[], d: GatewayDeps): Promise<Exchange> {
   const forwarding = { forwardedFor: '127.0.0.1', host: req.headers.host ?? '', proto: 'http' };
-  const x: Exchange = { req, forwarding, step: '', requestId: crypto.randomUUID() };
+  const x = newExchange(req, forwarding);
   for (const step of steps) await step(x, d);
   return x;
 }
