@@ -72,12 +72,14 @@ export function canonicalize(requestTarget: string): CanonicalizeResult {
   const query = q === -1 ? '' : requestTarget.slice(q + 1);
   if (rawPath.includes('#')) return { ok: false, reason: 'fragment in request target' };
   if (rawPath.includes('\\')) return { ok: false, reason: 'backslash in path' };
-  const rawSegments = rawPath.slice(1).split('/');
-  const last = rawSegments.length - 1;
   const segments: string[] = [];
-  for (let i = 0; i <= last; i++) {
-    const raw = rawSegments[i] as string;
-    if (raw === '' && i !== last) return { ok: false, reason: 'empty path segment' };
+  // Segment by segment with indexOf: `split` calls into V8's runtime; its line took 0.57 µs
+  // a request in the gateway bench's CPU profile (BENCH_PROFILE=1).
+  for (let from = 1, end = 0; from <= rawPath.length; from = end + 1) {
+    end = rawPath.indexOf('/', from);
+    if (end === -1) end = rawPath.length;
+    const raw = rawPath.slice(from, end);
+    if (raw === '' && end !== rawPath.length) return { ok: false, reason: 'empty path segment' };
     const decoded = decodeSegment(raw);
     if (decoded === undefined)
       return { ok: false, reason: 'invalid or overlong percent-encoding in path' };

@@ -1,4 +1,5 @@
 // Request-target canonicalization on its own: what is split, decoded and refused.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/gateway/canonicalize.ts';
 
@@ -20,8 +21,22 @@ describe('canonicalize', () => {
     expect(r.ok && r.target.segments).toEqual(['api', 'content']);
   });
 
+  it('keeps / as no segments and every non-empty segment in order', () => {
+    expect(canonicalize('/')).toMatchObject({ ok: true, target: { segments: [] } });
+    const segment = fc.stringMatching(/^[a-z0-9_.~-]{1,6}$/).filter((s) => s !== '.' && s !== '..');
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 6 }), fc.boolean(), (parts, slash) => {
+        const path = `/${parts.join('/')}${slash && parts.length ? '/' : ''}`;
+        expect(canonicalize(path)).toMatchObject({ ok: true, target: { segments: parts } });
+      }),
+    );
+  });
+
   it.each([
     ['', 'must be a path'],
+    ['//', 'empty path segment'],
+    ['/a//b', 'empty path segment'],
+    ['//a', 'empty path segment'],
     ['api/x', 'must be a path'],
     ['/a/%2e%2E', 'dot-segment'],
     ['/a/%ff', 'percent-encoding'],
