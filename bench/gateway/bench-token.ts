@@ -6,6 +6,7 @@ export const BENCH_TOKEN: VerifiedToken = {
   sub: 'm_bench',
   client_id: 'bench-app',
   scopes: ['content:read'],
+  scope: 'content:read',
   allowed: new Set(['content:read']),
   site: 's_bench',
   installation: 'inst_bench',

@@ -125,7 +125,7 @@ export function upstreamHeaders(
     'x-scopegate-merchant',
     token.sub,
     'x-scopegate-scopes',
-    token.scopes.join(' '),
+    token.scope,
     'x-scopegate-installation',
     token.installation,
     'x-request-id',

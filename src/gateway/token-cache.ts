@@ -6,6 +6,8 @@ export interface VerifiedToken {
   sub: string;
   client_id: string;
   scopes: string[];
+  /** The scopes space-separated, as the `x-scopegate-scopes` header carries them. */
+  scope: string;
   /** What the scopes allow (`expand`: each scope, and the read its write implies). */
   allowed: ReadonlySet<string>;
   site: string;

@@ -51,6 +51,7 @@ function claimsOf(payload: JWTPayload): VerifiedToken | undefined {
     sub: sub as string,
     client_id: client_id as string,
     scopes,
+    scope: scopes.join(' '),
     allowed: expand(scopes),
     site: site as string,
     installation: installation as string,

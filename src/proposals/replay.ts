@@ -38,6 +38,7 @@ function identityOf(p: Proposal): VerifiedToken {
     sub: p.merchant,
     client_id: p.app,
     scopes: p.scopes,
+    scope: p.scopes.join(' '),
     allowed: expand(p.scopes),
     site: p.site,
     installation: p.installation,

@@ -8,6 +8,7 @@ function claims(n: number, exp = NOW / 1000 + 600): VerifiedToken {
     sub: `m_${n}`,
     client_id: 'app',
     scopes: ['content:read'],
+    scope: 'content:read',
     allowed: new Set(['content:read']),
     site: `s_${n}`,
     installation: `inst_${n}`,
