@@ -27,7 +27,7 @@ import { measureSideBySide, type PairResult, printSideBySide } from './gateway/s
 /**
  * Overridden by BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS, BENCH_PRIME_REQUESTS,
  * BENCH_PRIME_SECONDS, BENCH_CONNECTIONS, BENCH_PACED_RATE and BENCH_PACED_SECONDS;
- * BENCH_PIN=0 runs unpinned.
+ * BENCH_PIN=0 runs unpinned; BENCH_A_PAIRS sets how many fresh side-by-side pairs judge (a).
  */
 const SETTINGS: Settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 12),
@@ -41,6 +41,7 @@ const SETTINGS: Settings = {
   pacedSeconds: Number(process.env.BENCH_PACED_SECONDS ?? 30),
   tokens: 1_000,
 };
+const A_PAIRS = Math.max(1, Number(process.env.BENCH_A_PAIRS ?? 3));
 const MODE =
   process.env.BENCH_PROFILE === '1'
     ? 'profile'
@@ -51,7 +52,7 @@ const MODE =
 /** Past this the bench kills its children and fails: scenarios, primings, start-up. */
 function budgetMs(): number {
   const counts: Record<typeof MODE, [scenarios: number, paced: number, primings: number]> = {
-    table: [6 + 5, 2 + 1, 3 + 6],
+    table: [6 + 4 + A_PAIRS, 2 + 1, 3 + 5 + A_PAIRS],
     profile: [2, 0, 2],
     ablation: [6, 0, 6],
   };
@@ -109,7 +110,8 @@ async function measureAll(setup: Setup): Promise<Measured[]> {
 
 /**
  * Each proxy and a bare one side by side, every pair started afresh (side-by-side.ts); a
- * second bare proxy first, to say how exact that is.
+ * second bare proxy first, to say how exact that is. Gateway (a) in A_PAIRS fresh pairs,
+ * whose median ratio judges it (side-by-side.ts `verdictOf`).
  */
 function sideBySide(setup: Setup): Promise<PairResult[]> {
   const all = scenarios(setup.tokens, SETTINGS);
@@ -123,7 +125,9 @@ function sideBySide(setup: Setup): Promise<PairResult[]> {
     [
       withBare(bare, all.secondBare),
       withBare(() => forkServer('bare-proxy-headers', setup.upstream.url), all.bareHeaders),
-      withBare(gateway, all.warm),
+      ...Array.from({ length: A_PAIRS }, (_, i) =>
+        withBare(gateway, { ...all.warm, label: `${all.warm.label}, pair ${i + 1}` }),
+      ),
       withBare(gateway, all.rotating),
       withBare(gateway, all.forged),
       withBare(gateway, all.warmPaced, all.barePaced),
