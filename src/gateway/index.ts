@@ -99,6 +99,9 @@ function recorder(
   metrics: Metrics,
   logger: Logger,
 ): (x: Exchange, status: number, reason: string) => void {
+  // The record below holds ids and outcome only, so the access log skips the redaction
+  // every other line pays: pino's took 5-7 µs a line, more than the gateway's own checks.
+  const access = logger.child({}, { redact: [] });
   const request = metrics.hot(metrics.requests, (route, status) => ({
     role: 'gateway',
     route,
@@ -113,8 +116,8 @@ function recorder(
     request(route, status);
     decision(x.step, reason);
     // The access log: ids and outcome only, never the path, query or a header value.
-    if (logger.isLevelEnabled('info')) {
-      logger.info(
+    if (access.isLevelEnabled('info')) {
+      access.info(
         {
           listener: 'gateway',
           request_id: x.requestId,
