@@ -52,7 +52,7 @@ const MODE =
 /** Past this the bench kills its children and fails: scenarios, primings, start-up. */
 function budgetMs(): number {
   const counts: Record<typeof MODE, [scenarios: number, paced: number, primings: number]> = {
-    table: [6 + 4 + A_PAIRS, 2 + 1, 3 + 5 + A_PAIRS],
+    table: [6 + 5 + A_PAIRS, 2 + 1, 3 + 6 + A_PAIRS],
     profile: [2, 0, 2],
     ablation: [6, 0, 6],
   };
@@ -111,7 +111,8 @@ async function measureAll(setup: Setup): Promise<Measured[]> {
 /**
  * Each proxy and a bare one side by side, every pair started afresh (side-by-side.ts); a
  * second bare proxy first, to say how exact that is. Gateway (a) in A_PAIRS fresh pairs,
- * whose median ratio judges it (side-by-side.ts `verdictOf`).
+ * whose median ratio judges it (side-by-side.ts `verdictOf`), then once more with the
+ * access log the default log level writes (not judged: the bare proxy logs nothing).
  */
 function sideBySide(setup: Setup): Promise<PairResult[]> {
   const all = scenarios(setup.tokens, SETTINGS);
@@ -127,6 +128,10 @@ function sideBySide(setup: Setup): Promise<PairResult[]> {
       withBare(() => forkServer('bare-proxy-headers', setup.upstream.url), all.bareHeaders),
       ...Array.from({ length: A_PAIRS }, (_, i) =>
         withBare(gateway, { ...all.warm, label: `${all.warm.label}, pair ${i + 1}` }),
+      ),
+      withBare(
+        () => startGateway(setup, { ...SETTINGS, primeRequests: 0 }, 'info'),
+        all.warmLogged,
       ),
       withBare(gateway, all.rotating),
       withBare(gateway, all.forged),

@@ -108,10 +108,15 @@ const pins = pinning();
 export const pinLabel = pins.label;
 pins.rest(process.pid);
 
-export async function forkServer(kind: ServerKind, arg = ''): Promise<ServerChild> {
+/** `stdout: 'ignore'` sends the child's standard output to /dev/null (a server that logs). */
+export async function forkServer(
+  kind: ServerKind,
+  arg = '',
+  stdout: 'inherit' | 'ignore' = 'inherit',
+): Promise<ServerChild> {
   const child = fork(ENTRY, [kind, arg], {
     execArgv: [...process.execArgv, ...V8_FLAGS],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });
   running.add(child);
   try {

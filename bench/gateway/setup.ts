@@ -99,9 +99,17 @@ export async function startPrimed(
   return server;
 }
 
-/** The real gateway in a child, checked to accept a valid token and refuse a forged one, primed. */
-export async function startGateway(setup: Setup, settings: Settings): Promise<ServerChild> {
-  const gateway = await forkServer('gateway', JSON.stringify(setup.gatewayEnv));
+/**
+ * The real gateway in a child, checked to accept a valid token and refuse a forged one, primed.
+ * Silent unless `logLevel` is given; its log lines then go to /dev/null.
+ */
+export async function startGateway(
+  setup: Setup,
+  settings: Settings,
+  logLevel?: string,
+): Promise<ServerChild> {
+  const env = logLevel ? { ...setup.gatewayEnv, LOG_LEVEL: logLevel } : setup.gatewayEnv;
+  const gateway = await forkServer('gateway', JSON.stringify(env), logLevel ? 'ignore' : 'inherit');
   const token = setup.tokens[0] ?? '';
   await expectStatus(gateway.url, token, 200);
   await expectStatus(gateway.url, forge(token), 401);
@@ -137,6 +145,12 @@ export function scenarios(tokens: string[], settings: Settings) {
     warm: {
       id: 'gateway-a',
       label: 'gateway (a) 1 warm token',
+      perConnection: warm,
+      baseline: bare,
+    },
+    warmLogged: {
+      id: 'gateway-a-logged',
+      label: 'gateway (a) with its access log (LOG_LEVEL=info, the default; to /dev/null)',
       perConnection: warm,
       baseline: bare,
     },
