@@ -1,5 +1,6 @@
 // A bounded cache of verified access tokens, matched on the whole token string. Entries
 // leave at `exp`, or oldest-first when full. It caches claims only, never a decision.
+import { expand } from '../scopes/index.ts';
 import type { AccessMode } from '../store/types.ts';
 
 export interface VerifiedToken {
@@ -21,6 +22,11 @@ export interface VerifiedToken {
   jti: string;
   /** Seconds since the epoch. */
   exp: number;
+}
+
+/** A token's scopes with what is derived from them once, for every request it makes. */
+export function scopeFields(scopes: string[]): Pick<VerifiedToken, 'scopes' | 'scope' | 'allowed'> {
+  return { scopes, scope: scopes.join(' '), allowed: expand(scopes) };
 }
 
 /**

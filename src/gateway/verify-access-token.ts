@@ -11,8 +11,7 @@ import {
 } from 'jose';
 import { ACCESS_MODES, type AccessMode } from '../access/types.ts';
 import { SIGNING_ALG } from '../keys/index.ts';
-import { expand } from '../scopes/index.ts';
-import { TokenCache, type VerifiedToken } from './token-cache.ts';
+import { scopeFields, TokenCache, type VerifiedToken } from './token-cache.ts';
 
 export interface VerifierOptions {
   issuer: string;
@@ -50,9 +49,7 @@ function claimsOf(payload: JWTPayload): VerifiedToken | undefined {
   const token: VerifiedToken = {
     sub: sub as string,
     client_id: client_id as string,
-    scopes,
-    scope: scopes.join(' '),
-    allowed: expand(scopes),
+    ...scopeFields(scopes),
     site: site as string,
     installation: installation as string,
     jti: jti as string,

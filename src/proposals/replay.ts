@@ -6,9 +6,9 @@ import { GatewayError } from '../gateway/errors.ts';
 import { upstreamHeaders } from '../gateway/headers.ts';
 import type { Upstreams } from '../gateway/proxy.ts';
 import { type CompiledRoute, matchRoute } from '../gateway/routes.ts';
-import type { VerifiedToken } from '../gateway/token-cache.ts';
+import { scopeFields, type VerifiedToken } from '../gateway/token-cache.ts';
 import { newRequestId } from '../http/request-id.ts';
-import { expand, satisfies } from '../scopes/index.ts';
+import { satisfies } from '../scopes/index.ts';
 import type { Installation } from '../store/types.ts';
 import { REPLAY_EXCERPT_BYTES, readUpTo, storedRequest } from './http.ts';
 import type { Proposal, ProposalReplay } from './types.ts';
@@ -37,9 +37,7 @@ function identityOf(p: Proposal): VerifiedToken {
   return {
     sub: p.merchant,
     client_id: p.app,
-    scopes: p.scopes,
-    scope: p.scopes.join(' '),
-    allowed: expand(p.scopes),
+    ...scopeFields(p.scopes),
     site: p.site,
     installation: p.installation,
     access_mode: 'review-only',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenCache, type VerifiedToken } from '../../src/gateway/token-cache.ts';
+import { scopeFields, TokenCache, type VerifiedToken } from '../../src/gateway/token-cache.ts';
 
 const NOW = 1_800_000_000_000;
 
@@ -7,9 +7,7 @@ function claims(n: number, exp = NOW / 1000 + 600): VerifiedToken {
   return {
     sub: `m_${n}`,
     client_id: 'app',
-    scopes: ['content:read'],
-    scope: 'content:read',
-    allowed: new Set(['content:read']),
+    ...scopeFields(['content:read']),
     site: `s_${n}`,
     installation: `inst_${n}`,
     jti: `j_${n}`,
